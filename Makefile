@@ -1,0 +1,82 @@
+# pfsubmit - enable Postfix's mail submission service, safely.
+#
+# make			build ./pfsubmit
+# make check		build and run every test (unit, differential, CLI,
+#			sanitizers, a short fuzz run when clang is there,
+#			and the live suite when run as root)
+# make install		PREFIX, DESTDIR, BINDIR, MANDIR are honoured
+
+PROG=		pfsubmit
+VERSION=	0.1.0
+
+PREFIX?=	/usr/local
+BINDIR?=	$(PREFIX)/sbin
+MANDIR?=	$(PREFIX)/share/man
+COMPLETIONDIR?=	$(PREFIX)/share/bash-completion/completions
+DESTDIR?=
+INSTALL?=	install
+PKG_CONFIG?=	pkg-config
+CC?=		cc
+
+CFLAGS?=	-O2 -g
+WARNINGS=	-Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+		-Wwrite-strings -Wshadow -Wformat=2 -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS+=	-Werror
+endif
+
+LIBBSD_CFLAGS!=	$(PKG_CONFIG) --cflags libbsd-overlay 2>/dev/null
+LIBBSD_LIBS!=	$(PKG_CONFIG) --libs libbsd-overlay 2>/dev/null
+CMOCKA_CFLAGS!=	$(PKG_CONFIG) --cflags cmocka 2>/dev/null
+CMOCKA_LIBS!=	$(PKG_CONFIG) --libs cmocka 2>/dev/null
+
+override CPPFLAGS+=	-D_DEFAULT_SOURCE -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
+			$(LIBBSD_CFLAGS)
+override CFLAGS+=	-std=c11 $(WARNINGS)
+LDLIBS+=	$(LIBBSD_LIBS)
+
+SRCS=	src/backup.c src/buf.c src/cffile.c src/cmd_backup.c \
+	src/cmd_edit.c src/cmd_show.c src/conf.c src/diag.c src/diff.c \
+	src/expand.c src/json.c src/lint.c src/maincf.c src/mastercf.c \
+	src/mcedit.c src/mpedit.c src/run.c src/safefile.c src/txn.c \
+	src/valid.c
+MAIN=	src/main.c
+OBJS=	$(SRCS:.c=.o)
+DEPS=	$(SRCS:.c=.d) $(MAIN:.c=.d)
+
+all: $(PROG)
+
+$(PROG): $(OBJS) $(MAIN:.c=.o)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(MAIN:.c=.o) $(LDLIBS)
+
+%.o: %.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(DEPS)
+
+# --- tests -----------------------------------------------------------------
+
+include tests/tests.mk
+
+# --- install ---------------------------------------------------------------
+
+install: $(PROG)
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(COMPLETIONDIR)
+	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	$(INSTALL) -m 0644 pfsubmit.1 $(DESTDIR)$(MANDIR)/man1/pfsubmit.1
+	$(INSTALL) -m 0644 contrib/bash-completion/pfsubmit \
+	    $(DESTDIR)$(COMPLETIONDIR)/pfsubmit
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/pfsubmit.1 \
+	    $(DESTDIR)$(COMPLETIONDIR)/pfsubmit
+
+lint:
+	mandoc -Tlint -W warning pfsubmit.1
+
+clean:
+	rm -f $(PROG) $(OBJS) $(MAIN:.c=.o) $(DEPS)
+	rm -rf build
+
+.PHONY: all install uninstall lint clean

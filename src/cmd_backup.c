@@ -1,0 +1,238 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * backups and rollback.  A rollback is an edit like any other: it runs
+ * through the transaction, so it is checked, backed up itself (and so can
+ * be rolled back), and reloads Postfix.  Without an id it restores the
+ * newest set that was not made by a rollback and that differs from the
+ * files as they are now, so that repeated rollbacks walk back through
+ * the edits instead of undoing each other.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pfsubmit.h"
+
+/* info_field - the value of a "key: value" line of a set's info */
+static char *
+info_field(const char *info, const char *key)
+{
+	const char	*p = info, *nl;
+	size_t		 klen = strlen(key);
+
+	while (*p != '\0') {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if ((size_t)(nl - p) >= klen + 2 &&
+		    strncmp(p, key, klen) == 0 && p[klen] == ':' &&
+		    p[klen + 1] == ' ')
+			return xstrndup(p + klen + 2, (size_t)(nl - p) - klen - 2);
+		p = *nl == '\0' ? nl : nl + 1;
+	}
+	return xstrdup("");
+}
+
+/* set_time - the set's time as text (from its info, else its id) */
+static char *
+set_time(const struct bk_set *s)
+{
+	struct tm	*tm;
+	char		*t, buf[64];
+	const char	*err;
+	time_t		 when;
+
+	t = info_field(s->info, "time");
+	when = (time_t)strtonum(t, 0, (long long)1 << 40, &err);
+	free(t);
+	if (err != NULL || (tm = gmtime(&when)) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", tm) == 0)
+		return xstrdup(s->id);
+	return xstrdup(buf);
+}
+
+int
+cmd_backups(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("backups");
+	struct bk_set	*sets;
+	struct json	 j;
+	struct diag	 d;
+	int		 dirfd;
+	char		*def, *dir, *when, *cmd, *q;
+	size_t		 n, i;
+
+	if (cmd_getopt(argc, argv, c, NULL, NULL, NULL) != argc)
+		cmd_usage(c);
+	diag_init(&d);
+	def = conf_config_directory();
+	dir = xstrdup(opt.config_dir != NULL ? opt.config_dir : def);
+	free(def);
+	if ((dirfd = sf_open_dir(dir, 0, &d)) == -1 ||
+	    bk_list(dirfd, &sets, &n, &d) == -1) {
+		diag_print(&d, stderr, DIAG_ERR);
+		diag_free(&d);
+		free(dir);
+		return EX_PF_FAIL;
+	}
+	if (opt.json) {
+		json_init(&j, stdout);
+		json_begin_obj(&j);
+		json_kstr(&j, "config_directory", dir);
+		json_key(&j, "backups");
+		json_begin_arr(&j);
+	} else if (n == 0)
+		say("no backups in %s/%s", dir, BK_DIR);
+	for (i = 0; i < n; i++) {
+		when = set_time(&sets[i]);
+		cmd = info_field(sets[i].info, "command");
+		if (opt.json) {
+			json_begin_obj(&j);
+			json_kstr(&j, "id", sets[i].id);
+			json_kstr(&j, "time", when);
+			json_key(&j, "files");
+			json_begin_arr(&j);
+			if (sets[i].has_main)
+				json_str(&j, "main.cf");
+			if (sets[i].has_master)
+				json_str(&j, "master.cf");
+			json_end_arr(&j);
+			json_kstr(&j, "command", cmd);
+			json_kbool(&j, "rollback", sets[i].by_rollback);
+			json_end_obj(&j);
+		} else {
+			q = vquote(cmd, strlen(cmd), 120);
+			printf("%s  %s  %s%s%s  %s\n", sets[i].id, when,
+			    sets[i].has_main ? "main.cf" : "",
+			    sets[i].has_main && sets[i].has_master ? " " : "",
+			    sets[i].has_master ? "master.cf" : "", q);
+			free(q);
+		}
+		free(when);
+		free(cmd);
+	}
+	if (opt.json) {
+		json_end_arr(&j);
+		json_end_obj(&j);
+		json_finish(&j);
+	}
+	bk_list_free(sets, n);
+	diag_free(&d);
+	free(dir);
+	return EX_PF_OK;
+}
+
+/* differs - does the set hold other bytes than the files now? */
+static int
+differs(struct txn *t, const char *id)
+{
+	static const char *const names[2] = { "main.cf", "master.cf" };
+	char	*data;
+	size_t	 len;
+	int	 k, exists, diff = 0;
+
+	for (k = 0; k < 2 && !diff; k++) {
+		if (bk_read(t->c.dirfd, id, names[k], &data, &len, &exists,
+		    NULL) == -1)
+			return 0;
+		if (exists && (len != t->origlen[k] ||
+		    memcmp(data, t->orig[k], len) != 0))
+			diff = 1;
+		free(data);
+	}
+	return diff;
+}
+
+int
+cmd_rollback(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("rollback");
+	struct bk_set	*sets = NULL;
+	struct txn	 t;
+	struct diag	 d;
+	const char	*want = NULL;
+	char		*id = NULL, *data;
+	size_t		 n = 0, i, len;
+	int		 k, r, exists;
+
+	k = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
+	if (argc - k > 1)
+		cmd_usage(c);
+	if (argc - k == 1) {
+		want = argv[k];
+		if (arg_check_text(want, "backup id") == -1 ||
+		    strchr(want, '/') != NULL) {
+			fprintf(stderr, "pfsubmit: \"%s\" is not a backup id; "
+			    "pfsubmit backups lists them\n", want);
+			return EX_PF_FAIL;
+		}
+	}
+	if ((r = txn_begin(&t, argc, argv)) != 0)
+		return r;
+	t.rollback = 1;
+	diag_init(&d);
+	if (bk_list(t.c.dirfd, &sets, &n, &d) == -1)
+		goto fail;
+	for (i = 0; i < n && id == NULL; i++)
+		if (want != NULL ? strcmp(sets[i].id, want) == 0 :
+		    !sets[i].by_rollback && differs(&t, sets[i].id))
+			id = xstrdup(sets[i].id);
+	if (id == NULL) {
+		if (want != NULL)
+			diag_add(&d, DIAG_ERR, NULL, 0, "no backup set %s; "
+			    "pfsubmit backups lists them", want);
+		else
+			diag_add(&d, DIAG_ERR, NULL, 0, "no backup set to "
+			    "roll back to: none differs from the files now");
+		goto fail;
+	}
+	txn_note(&t, "restoring backup set %s", id);
+	for (k = 0; k < 2; k++) {
+		struct cf_file *f = k == 0 ? &t.c.main.cf : &t.c.master.cf;
+
+		if (bk_read(t.c.dirfd, id, k == 0 ? "main.cf" : "master.cf",
+		    &data, &len, &exists, &d) == -1)
+			goto fail;
+		if (!exists)
+			continue;
+		r = cf_set_content(f, data, len, &d);
+		free(data);
+		if (r == -1)
+			goto fail;
+	}
+	if (conf_reparse(&t.c, &d) == -1) {
+		diag_add(&d, DIAG_ERR, NULL, 0, "backup set %s has errors; "
+		    "not restoring it", id);
+		goto fail;
+	}
+	diag_print(&d, stderr, DIAG_WARN);
+	diag_free(&d);
+	bk_list_free(sets, n);
+	r = txn_commit(&t);
+	txn_end(&t);
+	free(id);
+	return r;
+fail:
+	diag_print(&d, stderr, DIAG_ERR);
+	diag_free(&d);
+	bk_list_free(sets, n);
+	txn_end(&t);
+	free(id);
+	return EX_PF_FAIL;
+}

@@ -1,0 +1,884 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The commands that edit: enable, disable, set-restriction, set, unset,
+ * param set, param unset.  Each checks every argument first, then runs
+ * its edit inside a transaction (txn.c), parses the result again and
+ * makes sure it says what was asked before anything is written.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfsubmit.h"
+
+struct pset {
+	const char	*name;
+	const char	*value;
+};
+
+/* RFC 6409 submission on 587: STARTTLS required, AUTH only after it. */
+static const struct pset modern_submission[] = {
+	{ "syslog_name", "postfix/submission" },
+	{ "smtpd_tls_security_level", "encrypt" },
+	{ "smtpd_sasl_auth_enable", "yes" },
+	{ "smtpd_tls_auth_only", "yes" },
+	{ "smtpd_reject_unlisted_recipient", "no" },
+	{ "smtpd_client_restrictions", "permit_sasl_authenticated,reject" },
+	{ "smtpd_relay_restrictions", "permit_sasl_authenticated,reject" },
+	{ "milter_macro_daemon_name", "ORIGINATING" },
+	{ NULL, NULL }
+};
+
+/* RFC 8314 submissions on 465: TLS from the first byte. */
+static const struct pset modern_submissions[] = {
+	{ "syslog_name", "postfix/submissions" },
+	{ "smtpd_tls_wrappermode", "yes" },
+	{ "smtpd_sasl_auth_enable", "yes" },
+	{ "smtpd_reject_unlisted_recipient", "no" },
+	{ "smtpd_client_restrictions", "permit_sasl_authenticated,reject" },
+	{ "smtpd_relay_restrictions", "permit_sasl_authenticated,reject" },
+	{ "milter_macro_daemon_name", "ORIGINATING" },
+	{ NULL, NULL }
+};
+
+/* The Mac OS X Server 10.4-era set, for Postfix 2.x hosts. */
+static const struct pset classic_submission[] = {
+	{ "smtpd_etrn_restrictions", "reject" },
+	{ "smtpd_client_restrictions", "permit_sasl_authenticated,reject" },
+	{ "smtpd_helo_restrictions", "permit" },
+	{ "smtpd_sender_restrictions", "reject_non_fqdn_sender,permit" },
+	{ "smtpd_recipient_restrictions",
+	    "reject_non_fqdn_recipient,permit_sasl_authenticated,reject" },
+	{ "smtpd_sasl_auth_enable", "yes" },
+	{ NULL, NULL }
+};
+
+static const struct pset classic_submissions[] = {
+	{ "smtpd_tls_wrappermode", "yes" },
+	{ "smtpd_etrn_restrictions", "reject" },
+	{ "smtpd_client_restrictions", "permit_sasl_authenticated,reject" },
+	{ "smtpd_helo_restrictions", "permit" },
+	{ "smtpd_sender_restrictions", "reject_non_fqdn_sender,permit" },
+	{ "smtpd_recipient_restrictions",
+	    "reject_non_fqdn_recipient,permit_sasl_authenticated,reject" },
+	{ "smtpd_sasl_auth_enable", "yes" },
+	{ NULL, NULL }
+};
+
+static const char *const restriction_classes[] = {
+	"client", "helo", "sender", "relay", "recipient", "data",
+	"end_of_data", "etrn", NULL
+};
+
+/* reparse - parse both files again after an edit; -1 on a bug */
+static int
+reparse(struct txn *t)
+{
+	struct diag	 d;
+	int		 r;
+
+	diag_init(&d);
+	r = conf_reparse(&t->c, &d);
+	if (r == -1) {
+		diag_print(&d, stderr, DIAG_ERR);
+		fprintf(stderr, "pfsubmit: the edit produced a file that "
+		    "Postfix would refuse; nothing written (this is a bug)\n");
+	}
+	diag_free(&d);
+	return r;
+}
+
+/* find_live - the live service name/type (the last, as master uses) */
+static long
+find_live(const struct mc_file *m, const char *name, const char *type)
+{
+	size_t	 i;
+	long	 found = -1;
+
+	for (i = 0; i < m->nsvc; i++)
+		if (m->svc[i].enabled &&
+		    strcmp(m->svc[i].field[MCF_SERVICE], name) == 0 &&
+		    strcmp(m->svc[i].field[MCF_TYPE], type) == 0)
+			found = (long)i;
+	return found;
+}
+
+/* find_at - the service whose text begins on physical line `line' */
+static long
+find_at(const struct mc_file *m, size_t line)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nsvc; i++)
+		if (m->svc[i].first == line)
+			return (long)i;
+	return -1;
+}
+
+/* split_spec - "name[/type]" into allocated name and type (inet) */
+static void
+split_spec(const char *spec, char **name, char **type)
+{
+	const char	*slash;
+
+	if ((slash = strchr(spec, '/')) != NULL) {
+		*name = xstrndup(spec, (size_t)(slash - spec));
+		*type = xstrdup(slash + 1);
+	} else {
+		*name = xstrdup(spec);
+		*type = xstrdup("inet");
+	}
+}
+
+/* host_of - the host part of an inet service name, without brackets */
+static char *
+host_of(const char *service)
+{
+	char	*host, *port;
+
+	(void)mc_port_of(service, &host, &port);
+	free(port);
+	return host;
+}
+
+static const char *
+basename_of(const char *path)
+{
+	const char	*s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/* trim - a copy without white space at either end */
+static char *
+trim(const char *s)
+{
+	const char	*e;
+
+	while (cf_isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && cf_isspace((unsigned char)e[-1]))
+		e--;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/*
+ * warn_setup - say what main.cf lacks for the service to be of use.
+ */
+static void
+warn_setup(struct txn *t, int tls)
+{
+	struct exp_result	 a, b;
+	const struct mp_param	*p;
+	const char		*v;
+
+	if (tls) {
+		p = mp_get(&t->c.main, "smtpd_tls_cert_file");
+		v = p != NULL ? p->value : conf_default(&t->c,
+		    "smtpd_tls_cert_file");
+		conf_expand_main(&t->c, v != NULL ? v : "", &a);
+		p = mp_get(&t->c.main, "smtpd_tls_chain_files");
+		v = p != NULL ? p->value : conf_default(&t->c,
+		    "smtpd_tls_chain_files");
+		conf_expand_main(&t->c, v != NULL ? v : "", &b);
+		if (*a.text == '\0' && *b.text == '\0')
+			txn_note(t, "warning: main.cf sets no server "
+			    "certificate (smtpd_tls_cert_file, "
+			    "smtpd_tls_key_file): clients cannot start TLS, "
+			    "so they cannot log in");
+		exp_result_free(&a);
+		exp_result_free(&b);
+	} else
+		txn_note(t, "warning: the classic profile does not require "
+		    "TLS: passwords may cross the network in clear text "
+		    "unless a certificate and smtpd_tls_security_level are "
+		    "set");
+}
+
+/*
+ * do_enable - the enable algorithm of the interface contract.  Returns
+ * 0, or an exit status after saying why.
+ */
+static int
+do_enable(struct txn *t, int port, const char *listen, int classic)
+{
+	struct mc_file		*m = &t->c.master;
+	const struct mc_service	*s;
+	const struct mc_override *o;
+	const struct pset	*prof, *ps;
+	const char		*svcname;
+	const char		*f[MC_NFIELDS];
+	char			*host, *want, *hdr, *line, *sname;
+	char			**toks = NULL;
+	size_t			 i, ntok = 0, after;
+	long			 idx = -1, conflict = -1, tpl = -1, smtp;
+
+	svcname = port == 587 ? "submission" : "submissions";
+	prof = classic ? (port == 587 ? classic_submission :
+	    classic_submissions) : (port == 587 ? modern_submission :
+	    modern_submissions);
+	want = xstrdup(listen != NULL ? listen : "");
+
+	for (i = 0; i < m->nsvc; i++) {
+		s = &m->svc[i];
+		if (!s->enabled || mc_is_submission(s) != port)
+			continue;
+		host = host_of(s->field[MCF_SERVICE]);
+		if (strcmp(host, want) == 0)
+			idx = (long)i;
+		else
+			conflict = (long)i;
+		free(host);
+	}
+	if (idx == -1 && conflict != -1) {
+		s = &m->svc[conflict];
+		fprintf(stderr, "pfsubmit: %s:%zu: %s/inet already listens on "
+		    "port %d%s; both would fail to bind. Use --listen with "
+		    "its address, or disable it first\n", m->cf.path,
+		    s->first + 1, s->field[MCF_SERVICE], port,
+		    listen != NULL ? " on all addresses" : " on one address");
+		free(want);
+		return EX_PF_FAIL;
+	}
+
+	if (idx == -1) {
+		for (i = 0; i < m->nsvc && tpl == -1; i++) {
+			s = &m->svc[i];
+			if (s->enabled || mc_is_submission(s) != port ||
+			    strcmp(basename_of(s->field[MCF_COMMAND]),
+			    "smtpd") != 0)
+				continue;
+			host = host_of(s->field[MCF_SERVICE]);
+			if (strcmp(host, want) == 0)
+				tpl = (long)i;
+			free(host);
+		}
+		if (tpl != -1) {
+			after = m->svc[tpl].first;
+			txn_note(t, "%s:%zu: uncommented %s/inet and its -o "
+			    "lines", m->cf.path, after + 1,
+			    m->svc[tpl].field[MCF_SERVICE]);
+			mce_uncomment(m, (size_t)tpl);
+			if (reparse(t) == -1)
+				goto bug;
+			idx = find_at(m, after);
+		} else {
+			smtp = find_live(m, "smtp", "inet");
+			if (listen != NULL && strchr(listen, ':') != NULL)
+				sname = xprintf("[%s]:%s", listen, svcname);
+			else if (listen != NULL)
+				sname = xprintf("%s:%s", listen, svcname);
+			else
+				sname = xstrdup(svcname);
+			f[MCF_SERVICE] = sname;
+			f[MCF_TYPE] = "inet";
+			f[MCF_PRIVATE] = "n";
+			f[MCF_UNPRIV] = "-";
+			f[MCF_CHROOT] = smtp != -1 ?
+			    m->svc[smtp].field[MCF_CHROOT] : "n";
+			f[MCF_WAKEUP] = "-";
+			f[MCF_MAXPROC] = "-";
+			f[MCF_COMMAND] = "smtpd";
+			hdr = mce_format_header(f);
+			free(sname);
+			after = smtp != -1 ? m->svc[smtp].last :
+			    m->cf.nlines - 1;
+			if (m->cf.nlines == 0)
+				after = (size_t)-1;
+			line = hdr;
+			mce_insert_lines(m, after, &line, 1);
+			free(hdr);
+			after = after == (size_t)-1 ? 0 : after + 1;
+			if (reparse(t) == -1)
+				goto bug;
+			idx = find_at(m, after);
+			if (idx != -1)
+				txn_note(t, "%s:%zu: added %s/inet%s",
+				    m->cf.path, after + 1,
+				    m->svc[idx].field[MCF_SERVICE],
+				    smtp != -1 ? " after smtp/inet" : "");
+		}
+		if (idx == -1 || !m->svc[idx].enabled)
+			goto bug;
+	}
+
+	s = &m->svc[idx];
+	for (ps = prof; ps->name != NULL; ps++) {
+		if ((o = mc_find_override(s, ps->name)) == NULL) {
+			toks = xreallocarray(toks, ntok + 1, sizeof(*toks));
+			toks[ntok++] = xprintf("%s=%s", ps->name, ps->value);
+		} else if (strcmp(o->value, ps->value) != 0)
+			txn_note(t, "%s/inet: kept %s = %s (the %s profile "
+			    "has %s)", s->field[MCF_SERVICE], o->name,
+			    o->value, classic ? "classic" : "modern",
+			    ps->value);
+	}
+	if (ntok > 0) {
+		txn_note(t, "%s/inet: added %zu override%s",
+		    s->field[MCF_SERVICE], ntok, ntok == 1 ? "" : "s");
+		mce_add_overrides(m, (size_t)idx, toks, ntok);
+		if (reparse(t) == -1)
+			goto bug;
+	}
+	for (i = 0; i < ntok; i++)
+		free(toks[i]);
+	free(toks);
+	toks = NULL;
+
+	/* Make sure the result says what was asked. */
+	idx = -1;
+	for (i = 0; i < m->nsvc; i++) {
+		s = &m->svc[i];
+		host = s->enabled && mc_is_submission(s) == port ?
+		    host_of(s->field[MCF_SERVICE]) : NULL;
+		if (host != NULL && strcmp(host, want) == 0)
+			idx = (long)i;
+		free(host);
+	}
+	if (idx == -1)
+		goto bug;
+	for (ps = prof; ps->name != NULL; ps++)
+		if (mc_find_override(&m->svc[idx], ps->name) == NULL)
+			goto bug;
+	warn_setup(t, !classic || port == 465);
+	free(want);
+	return 0;
+bug:
+	if (toks != NULL) {
+		for (i = 0; i < ntok; i++)
+			free(toks[i]);
+		free(toks);
+	}
+	free(want);
+	fprintf(stderr, "pfsubmit: enable did not produce the service it "
+	    "should have; nothing written (this is a bug)\n");
+	return EX_PF_FAIL;
+}
+
+static const char *enable_listen;
+static int enable_classic;
+
+static void
+enable_opt(int ch, const char *arg)
+{
+	switch (ch) {
+	case 'L':
+		enable_listen = arg;
+		break;
+	case 'P':
+		if (strcmp(arg, "modern") == 0)
+			enable_classic = 0;
+		else if (strcmp(arg, "classic") == 0)
+			enable_classic = 1;
+		else {
+			fprintf(stderr, "pfsubmit: --profile %s: use modern "
+			    "or classic\n", arg);
+			exit(EX_PF_FAIL);
+		}
+		break;
+	}
+}
+
+/* check_listen - an address for --listen: a host name or IP address */
+static int
+check_listen(const char *a)
+{
+	const char	*p;
+
+	if (arg_check_text(a, "--listen") == -1)
+		return -1;
+	if (*a == '\0')
+		goto bad;
+	for (p = a; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == ':' || *p == '_'))
+			goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "pfsubmit: --listen \"%s\": give a host name or an "
+	    "IP address, such as 127.0.0.1 or ::1\n", a);
+	return -1;
+}
+
+/* which_port - "submission" or "submissions" (or none) as a port */
+static int
+which_port(int argc, char **argv, int n, const struct cmd *c)
+{
+	if (argc - n > 1)
+		cmd_usage(c);
+	if (argc - n == 0 || strcmp(argv[n], "submission") == 0)
+		return 587;
+	if (strcmp(argv[n], "submissions") == 0)
+		return 465;
+	return 0;
+}
+
+int
+cmd_enable(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "listen", required_argument, NULL, 'L' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cmd *c = cmd_find("enable");
+	struct txn	 t;
+	int		 n, port, r;
+
+	enable_listen = NULL;
+	enable_classic = 0;
+	n = cmd_getopt(argc, argv, c, NULL, lo, enable_opt);
+	if ((port = which_port(argc, argv, n, c)) == 0) {
+		fprintf(stderr, "pfsubmit: enable %s: give submission (port "
+		    "587) or submissions (port 465)\n", argv[n]);
+		return EX_PF_FAIL;
+	}
+	if (enable_listen != NULL && check_listen(enable_listen) == -1)
+		return EX_PF_FAIL;
+	if ((r = txn_begin(&t, argc, argv)) != 0)
+		return r;
+	if ((r = do_enable(&t, port, enable_listen, enable_classic)) == 0)
+		r = txn_commit(&t);
+	txn_end(&t);
+	return r;
+}
+
+int
+cmd_disable(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("disable");
+	struct mc_file	*m;
+	struct txn	 t;
+	char		*name = NULL, *type = NULL;
+	size_t		 i;
+	int		 n, port, r, hit = 0;
+
+	n = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
+	if ((port = which_port(argc, argv, n, c)) == 0) {
+		if (arg_check_service(argv[n]) == -1)
+			return EX_PF_FAIL;
+		split_spec(argv[n], &name, &type);
+	}
+	if ((r = txn_begin(&t, argc, argv)) != 0) {
+		free(name);
+		free(type);
+		return r;
+	}
+	m = &t.c.master;
+	for (i = 0; i < m->nsvc; i++) {
+		const struct mc_service *s = &m->svc[i];
+
+		if (!s->enabled)
+			continue;
+		if (name != NULL ? strcmp(s->field[MCF_SERVICE], name) != 0 ||
+		    strcmp(s->field[MCF_TYPE], type) != 0 :
+		    mc_is_submission(s) != port)
+			continue;
+		txn_note(&t, "%s:%zu: commented out %s/%s", m->cf.path,
+		    s->first + 1, s->field[MCF_SERVICE], s->field[MCF_TYPE]);
+		mce_comment_out(m, i);
+		hit = 1;
+	}
+	if (!hit)
+		txn_note(&t, "no live %s service to disable", name != NULL ?
+		    name : port == 587 ? "submission (port 587)" :
+		    "submissions (port 465)");
+	if (hit && reparse(&t) == -1)
+		r = EX_PF_FAIL;
+	else
+		r = txn_commit(&t);
+	txn_end(&t);
+	free(name);
+	free(type);
+	return r;
+}
+
+/*
+ * set_override - set -o name=value on live service idx, in a form that
+ * Postfix reads back as exactly value: name=value; { name = value } when
+ * value has white space (Postfix 3.0 and later); or, with via (given, or
+ * chosen when auto_via is set and braces are not an option), value goes
+ * into main.cf as via and the override refers to it as $via.
+ */
+static int
+set_override(struct txn *t, const char *svc, const char *name,
+    const char *value, const char *via, const char *auto_via)
+{
+	struct mc_file		*m = &t->c.master;
+	const struct mc_service	*s;
+	const struct mc_override *o;
+	const struct mp_param	*p;
+	char			*sname, *stype, *tok, *want;
+	size_t			 k;
+	long			 idx;
+	int			 major, minor, space, same = 1, n;
+
+	split_spec(svc, &sname, &stype);
+	if ((idx = find_live(m, sname, stype)) == -1) {
+		fprintf(stderr, "pfsubmit: %s: no live service %s/%s (pfsubmit "
+		    "show all lists them; pfsubmit enable adds submission)\n",
+		    m->cf.path, sname, stype);
+		free(sname);
+		free(stype);
+		return EX_PF_FAIL;
+	}
+	space = arg_has_space(value);
+	if (via == NULL && space) {
+		if (conf_postfix_version(&t->c, &major, &minor) == 0 &&
+		    major >= 3)
+			;	/* { name = value } */
+		else if (auto_via != NULL) {
+			via = auto_via;
+			txn_note(t, "Postfix before 3.0 (or of unknown "
+			    "version) cannot take white space in -o: the "
+			    "value goes into main.cf as %s", via);
+		} else {
+			fprintf(stderr, "pfsubmit: the value has white space, "
+			    "which Postfix before 3.0 cannot take in -o; "
+			    "give --via-param NAME to put it in main.cf\n");
+			free(sname);
+			free(stype);
+			return EX_PF_FAIL;
+		}
+	}
+	if (via != NULL) {
+		if (strcmp(via, name) == 0 || conf_is_builtin(&t->c, via)) {
+			fprintf(stderr, "pfsubmit: --via-param %s is a "
+			    "parameter of Postfix itself; give a name of your "
+			    "own, such as mua_%s\n", via,
+			    strncmp(name, "smtpd_", 6) == 0 ? name + 6 : name);
+			free(sname);
+			free(stype);
+			return EX_PF_FAIL;
+		}
+		if ((p = mp_get(&t->c.main, via)) != NULL &&
+		    strcmp(p->value, value) != 0)
+			txn_note(t, "%s:%zu: %s was \"%s\"; every service that "
+			    "refers to $%s gets the new value",
+			    t->c.main.cf.path, p->line + 1, via, p->value,
+			    via);
+		(void)mpe_set(&t->c.main, via, value);
+		want = xprintf("$%s", via);
+		tok = xprintf("%s=%s", name, want);
+	} else {
+		want = xstrdup(value);
+		tok = space ? xprintf("{ %s = %s }", name, value) :
+		    xprintf("%s=%s", name, value);
+	}
+
+	s = &m->svc[idx];
+	n = 0;
+	for (k = 0; k < s->nov; k++) {
+		if (strcmp(s->ov[k].name, name) != 0)
+			continue;
+		n++;
+		if (strcmp(s->ov[k].value, want) != 0)
+			same = 0;
+	}
+	if (n == 0)
+		mce_add_overrides(m, (size_t)idx, &tok, 1);
+	else if (!same)
+		(void)mce_set_override(m, (size_t)idx, name, tok);
+	if (reparse(t) == -1)
+		goto bug;
+	if ((idx = find_live(m, sname, stype)) == -1 ||
+	    (o = mc_find_override(&m->svc[idx], name)) == NULL ||
+	    strcmp(o->value, want) != 0)
+		goto bug;
+	if (via != NULL && ((p = mp_get(&t->c.main, via)) == NULL ||
+	    strcmp(p->value, value) != 0))
+		goto bug;
+	free(sname);
+	free(stype);
+	free(tok);
+	free(want);
+	return 0;
+bug:
+	fprintf(stderr, "pfsubmit: the edit did not read back as -o %s=%s; "
+	    "nothing written (this is a bug)\n", name, want);
+	free(sname);
+	free(stype);
+	free(tok);
+	free(want);
+	return EX_PF_FAIL;
+}
+
+static const char *via_param;
+
+static void
+via_opt(int ch, const char *arg)
+{
+	if (ch == 'v')
+		via_param = arg;
+}
+
+static const struct option via_lo[] = {
+	{ "via-param", required_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+cmd_set_restriction(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("set-restriction");
+	struct txn	 t;
+	char		*value, *name, *auto_via, *sname, *stype, *q;
+	size_t		 i;
+	int		 n, r, known = 0, port;
+
+	via_param = NULL;
+	n = cmd_getopt(argc, argv, c, NULL, via_lo, via_opt);
+	if (argc - n != 3)
+		cmd_usage(c);
+	if (arg_check_service(argv[n]) == -1)
+		return EX_PF_FAIL;
+	for (i = 0; restriction_classes[i] != NULL; i++)
+		if (strcmp(argv[n + 1], restriction_classes[i]) == 0)
+			known = 1;
+	if (!known) {
+		q = vquote(argv[n + 1], strlen(argv[n + 1]), 40);
+		fprintf(stderr, "pfsubmit: unknown restriction class \"%s\": "
+		    "use client, helo, sender, relay, recipient, data, "
+		    "end_of_data or etrn\n", q);
+		free(q);
+		return EX_PF_FAIL;
+	}
+	if (arg_check_value(argv[n + 2], "restriction", 0) == -1)
+		return EX_PF_FAIL;
+	if (via_param != NULL && arg_check_name(via_param, "--via-param") ==
+	    -1)
+		return EX_PF_FAIL;
+	value = trim(argv[n + 2]);
+	name = xprintf("smtpd_%s_restrictions", argv[n + 1]);
+	split_spec(argv[n], &sname, &stype);
+	port = 0;
+	if (strcmp(stype, "inet") == 0) {
+		struct mc_service fake;
+
+		memset(&fake, 0, sizeof(fake));
+		fake.field[MCF_SERVICE] = sname;
+		fake.field[MCF_TYPE] = stype;
+		port = mc_is_submission(&fake);
+	}
+	if (port != 0)
+		auto_via = xprintf("mua_%s_restrictions", argv[n + 1]);
+	else {
+		for (i = 0; sname[i] != '\0'; i++)
+			if (!((sname[i] >= 'a' && sname[i] <= 'z') ||
+			    (sname[i] >= 'A' && sname[i] <= 'Z') ||
+			    (sname[i] >= '0' && sname[i] <= '9')))
+				sname[i] = '_';
+		auto_via = xprintf("%s_%s_restrictions", sname, argv[n + 1]);
+	}
+	free(sname);
+	free(stype);
+	if ((r = txn_begin(&t, argc, argv)) == 0) {
+		if ((r = set_override(&t, argv[n], name, value, via_param,
+		    auto_via)) == 0)
+			r = txn_commit(&t);
+		txn_end(&t);
+	}
+	free(value);
+	free(name);
+	free(auto_via);
+	return r;
+}
+
+/* split_assignment - "name=value" into name and trimmed value */
+static int
+split_assignment(const char *arg, char **name, char **value)
+{
+	const char	*eq;
+	char		*n;
+
+	if (arg_check_text(arg, "argument") == -1)
+		return -1;
+	if ((eq = strchr(arg, '=')) == NULL) {
+		fprintf(stderr, "pfsubmit: \"%s\": missing '='; write "
+		    "name=value\n", arg);
+		return -1;
+	}
+	n = xstrndup(arg, (size_t)(eq - arg));
+	*name = trim(n);
+	free(n);
+	*value = trim(eq + 1);
+	if (arg_check_name(*name, "parameter name") == -1 ||
+	    arg_check_value(*value, *name, exp_is_raw(*name)) == -1) {
+		free(*name);
+		free(*value);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_set(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("set");
+	struct txn	 t;
+	char		*name, *value;
+	int		 n, r;
+
+	via_param = NULL;
+	n = cmd_getopt(argc, argv, c, NULL, via_lo, via_opt);
+	if (argc - n != 2)
+		cmd_usage(c);
+	if (arg_check_service(argv[n]) == -1)
+		return EX_PF_FAIL;
+	if (via_param != NULL && arg_check_name(via_param, "--via-param") ==
+	    -1)
+		return EX_PF_FAIL;
+	if (split_assignment(argv[n + 1], &name, &value) == -1)
+		return EX_PF_FAIL;
+	if ((r = txn_begin(&t, argc, argv)) == 0) {
+		if ((r = set_override(&t, argv[n], name, value, via_param,
+		    NULL)) == 0)
+			r = txn_commit(&t);
+		txn_end(&t);
+	}
+	free(name);
+	free(value);
+	return r;
+}
+
+int
+cmd_unset(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("unset");
+	struct txn	 t;
+	char		*sname, *stype;
+	long		 idx;
+	int		 n, r;
+
+	n = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
+	if (argc - n != 2)
+		cmd_usage(c);
+	if (arg_check_service(argv[n]) == -1 ||
+	    arg_check_name(argv[n + 1], "parameter name") == -1)
+		return EX_PF_FAIL;
+	if ((r = txn_begin(&t, argc, argv)) != 0)
+		return r;
+	split_spec(argv[n], &sname, &stype);
+	if ((idx = find_live(&t.c.master, sname, stype)) == -1) {
+		fprintf(stderr, "pfsubmit: %s: no live service %s/%s\n",
+		    t.c.master.cf.path, sname, stype);
+		r = EX_PF_FAIL;
+	} else if (mce_remove_override(&t.c.master, (size_t)idx,
+	    argv[n + 1]) == 0) {
+		txn_note(&t, "%s/%s has no -o %s", sname, stype, argv[n + 1]);
+		r = txn_commit(&t);
+	} else if (reparse(&t) == -1 ||
+	    (idx = find_live(&t.c.master, sname, stype)) == -1 ||
+	    mc_find_override(&t.c.master.svc[idx], argv[n + 1]) != NULL) {
+		fprintf(stderr, "pfsubmit: -o %s is still there after "
+		    "removing it; nothing written (this is a bug)\n",
+		    argv[n + 1]);
+		r = EX_PF_FAIL;
+	} else
+		r = txn_commit(&t);
+	txn_end(&t);
+	free(sname);
+	free(stype);
+	return r;
+}
+
+static int
+is_readonly(const char *name)
+{
+	return strcmp(name, "process_name") == 0 ||
+	    strcmp(name, "process_id") == 0 ||
+	    strcmp(name, "service_name") == 0;
+}
+
+int
+param_set(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("param");
+	const struct mp_param *p;
+	struct txn	 t;
+	char		*name, *value;
+	size_t		 i;
+	int		 n, r;
+
+	n = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
+	if (argc - n != 1)
+		cmd_usage(c);
+	if (split_assignment(argv[n], &name, &value) == -1)
+		return EX_PF_FAIL;
+	if (is_readonly(name)) {
+		fprintf(stderr, "pfsubmit: %s is read-only; Postfix ignores "
+		    "it in main.cf\n", name);
+		free(name);
+		free(value);
+		return EX_PF_FAIL;
+	}
+	/* argv[-1] is "param": the backup records the whole command. */
+	if ((r = txn_begin(&t, argc + 1, argv - 1)) != 0) {
+		free(name);
+		free(value);
+		return r;
+	}
+	for (i = 0; i < t.c.main.npar; i++)
+		if (t.c.main.par[i].shadowed &&
+		    strcmp(t.c.main.par[i].name, name) == 0)
+			txn_note(&t, "%s:%zu: an earlier %s is left as it is; "
+			    "the last one wins", t.c.main.cf.path,
+			    t.c.main.par[i].line + 1, name);
+	(void)mpe_set(&t.c.main, name, value);
+	if (reparse(&t) == -1 || (p = mp_get(&t.c.main, name)) == NULL ||
+	    strcmp(p->value, value) != 0) {
+		fprintf(stderr, "pfsubmit: %s did not read back as set; "
+		    "nothing written (this is a bug)\n", name);
+		r = EX_PF_FAIL;
+	} else
+		r = txn_commit(&t);
+	txn_end(&t);
+	free(name);
+	free(value);
+	return r;
+}
+
+int
+param_unset(int argc, char **argv)
+{
+	const struct cmd *c = cmd_find("param");
+	struct txn	 t;
+	int		 n, r;
+
+	n = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
+	if (argc - n != 1)
+		cmd_usage(c);
+	if (arg_check_name(argv[n], "parameter name") == -1)
+		return EX_PF_FAIL;
+	if ((r = txn_begin(&t, argc + 1, argv - 1)) != 0)
+		return r;
+	if (mpe_unset(&t.c.main, argv[n]) == 0)
+		txn_note(&t, "%s does not set %s", t.c.main.cf.path, argv[n]);
+	if (reparse(&t) == -1 || mp_get(&t.c.main, argv[n]) != NULL) {
+		fprintf(stderr, "pfsubmit: %s is still set after removing it; "
+		    "nothing written (this is a bug)\n", argv[n]);
+		r = EX_PF_FAIL;
+	} else
+		r = txn_commit(&t);
+	txn_end(&t);
+	return r;
+}

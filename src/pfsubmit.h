@@ -1,0 +1,552 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The one shared header: types, limits, exit statuses and the interface
+ * of every module.  Modules: buf/x* (memory), diag (messages), cf (the
+ * physical-line layer shared by both files), mc (master.cf), mp (main.cf),
+ * exp ($name expansion), conf (a loaded configuration directory), sf (safe
+ * file operations), run (child processes), txn (the edit transaction),
+ * json, diff, lint, and the cmd_* handlers.
+ */
+
+#ifndef PFSUBMIT_H
+#define PFSUBMIT_H
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define PFSUBMIT_VERSION	"0.1.0"
+
+/* Compiled-in paths: no environment variable changes which binary runs. */
+#ifndef PATH_POSTFIX
+#define PATH_POSTFIX		"/usr/sbin/postfix"
+#endif
+#ifndef PATH_POSTCONF
+#define PATH_POSTCONF		"/usr/sbin/postconf"
+#endif
+#ifndef PATH_POSTMAP
+#define PATH_POSTMAP		"/usr/sbin/postmap"
+#endif
+#define DEFAULT_CONFIG_DIR	"/etc/postfix"
+
+/* Input bounds: Postfix has none, a root tool reading files must. */
+#define PF_MAX_LINE		(1024 * 1024)		/* one physical line */
+#define PF_MAX_ENTRY		(1024 * 1024)		/* one logical line */
+#define PF_MAX_FILE		(64 * 1024 * 1024)	/* a whole file */
+#define PF_MAX_NESTING		100	/* $name nesting, as Postfix */
+#define PF_BACKUP_KEEP		20	/* backup sets kept */
+#define PF_LOCK_WAIT		10	/* default seconds to wait for a lock */
+
+/* Exit statuses: each names the state the files are left in. */
+#define EX_PF_OK		0	/* done, or nothing to do */
+#define EX_PF_FAIL		1	/* failed before anything changed */
+#define EX_PF_CHECK		2	/* check failed, originals restored */
+#define EX_PF_RELOAD		3	/* installed and checked, reload failed */
+#define EX_PF_RESTORE		4	/* restore failed: inconsistent */
+#define EX_PF_CHANGED		5	/* --detailed-exitcode: changed */
+
+/*
+ * buf.c: a growable byte string, always NUL-terminated.
+ */
+struct buf {
+	char	*p;		/* owned */
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xprintf(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, int);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+char	*buf_take(struct buf *);
+
+/*
+ * strmap (buf.c): a string-keyed hash table of borrowed values.
+ */
+struct strmap_ent {
+	char		*key;	/* owned */
+	void		*val;	/* borrowed */
+};
+struct strmap {
+	struct strmap_ent *ent;	/* owned array */
+	size_t		 cap;	/* power of two */
+	size_t		 n;
+};
+void	 strmap_init(struct strmap *);
+void	 strmap_free(struct strmap *);
+void	*strmap_get(const struct strmap *, const char *);
+void	 strmap_put(struct strmap *, const char *, void *);
+
+/*
+ * diag.c: diagnostics.  Library code never prints or exits; it adds a
+ * message to a struct diag, and the command layer prints them.
+ */
+enum diag_sev {
+	DIAG_NOTE,
+	DIAG_WARN,
+	DIAG_ERR
+};
+struct diag_msg {
+	enum diag_sev	 sev;
+	char		*file;	/* owned, may be NULL */
+	size_t		 line;	/* 0: no line */
+	char		*text;	/* owned, already quoted for a terminal */
+	char		*rule;	/* owned, may be NULL: lint rule name */
+};
+struct diag {
+	struct diag_msg	*m;	/* owned array */
+	size_t		 n;
+	size_t		 cap;
+	size_t		 nerr;
+	size_t		 nwarn;
+};
+void	 diag_init(struct diag *);
+void	 diag_free(struct diag *);
+void	 diag_add(struct diag *, enum diag_sev, const char *, size_t,
+	    const char *, ...) __attribute__((__format__(__printf__, 5, 6)));
+void	 diag_addr(struct diag *, enum diag_sev, const char *, size_t,
+	    const char *, const char *, ...)
+	    __attribute__((__format__(__printf__, 6, 7)));
+void	 diag_print(const struct diag *, FILE *, enum diag_sev);
+void	 diag_move(struct diag *, struct diag *);
+char	*vquote(const char *, size_t, size_t);
+const char *diag_sevname(enum diag_sev);
+
+/*
+ * cffile.c: the physical-line layer shared by main.cf and master.cf.
+ * Physical lines are the truth; entries are a view of them, rebuilt by
+ * cf_group() after every edit.
+ */
+enum cfl_kind {
+	CFL_BLANK,		/* empty or white space only */
+	CFL_COMMENT,		/* first non-space byte is '#' */
+	CFL_START,		/* starts a logical line */
+	CFL_CONT		/* starts with white space: continues one */
+};
+struct cf_line {
+	const char	*p;	/* bytes, including the '\n' if any */
+	size_t		 len;
+	unsigned char	 kind;	/* enum cfl_kind */
+	unsigned char	 owned;	/* p is malloc'd, not a view of data */
+};
+enum cfe_kind {
+	CFE_TRIVIA,		/* comment and blank lines between entries */
+	CFE_ORPHAN,		/* continuation with nothing to continue */
+	CFE_LOGICAL		/* a start line and its continuations */
+};
+struct cf_entry {
+	enum cfe_kind	 kind;
+	size_t		 first;	/* index of the first physical line */
+	size_t		 last;	/* index of the last physical line */
+};
+/* A piece of a logical line: bytes [off, off+len) of physical line. */
+struct cf_piece {
+	size_t		 line;
+	size_t		 off;
+	size_t		 len;
+	size_t		 loff;	/* where the piece starts in the logical line */
+};
+struct cf_file {
+	char		*path;	/* owned: for messages */
+	char		*data;	/* owned: the bytes read */
+	size_t		 size;
+	struct cf_line	*lines;	/* owned array */
+	size_t		 nlines;
+	size_t		 capl;
+	struct cf_entry	*ents;	/* owned array */
+	size_t		 nents;
+	size_t		 cape;
+	int		 crlf;	/* most lines end in "\r\n" */
+	int		 exists; /* the file was there to read */
+	struct stat	 st;	/* of the file as read */
+};
+
+void	 cf_init(struct cf_file *, const char *);
+void	 cf_free(struct cf_file *);
+int	 cf_load(struct cf_file *, const char *, size_t, struct diag *);
+void	 cf_group(struct cf_file *);
+int	 cf_set_content(struct cf_file *, const char *, size_t,
+	    struct diag *);
+void	 cf_serialize(const struct cf_file *, struct buf *);
+int	 cf_classify(const char *, size_t);
+size_t	 cf_content_len(const struct cf_line *);
+const char *cf_eol(const struct cf_file *);
+int	 cf_has_eol(const struct cf_line *);
+void	 cf_line_replace(struct cf_file *, size_t, const char *, size_t);
+void	 cf_line_insert(struct cf_file *, size_t, const char *, size_t);
+void	 cf_line_delete(struct cf_file *, size_t);
+void	 cf_ensure_eol(struct cf_file *, size_t);
+size_t	 cf_entry_at(const struct cf_file *, size_t);
+char	*cf_join(const struct cf_piece *, size_t, const struct cf_file *,
+	    size_t *);
+size_t	 cf_entry_pieces(const struct cf_file *, const struct cf_entry *,
+	    struct cf_piece **);
+size_t	 cf_map(const struct cf_piece *, size_t, size_t, size_t *);
+int	 cf_isspace(int);
+int	 cf_issep(int);
+
+/*
+ * expand.c: $name expansion as Postfix's mac_expand does it.
+ */
+struct exp_ctx;
+typedef const char *(*exp_lookup_fn)(const char *, void *);
+struct exp_result {
+	char		*text;	/* owned: the expansion */
+	char		*error;	/* owned, NULL if none: the first syntax error */
+	char		*undef;	/* owned, NULL if none: first undefined name */
+	int		 depth;	/* nesting exceeded */
+};
+void	 exp_expand(const char *, exp_lookup_fn, void *, struct exp_result *);
+void	 exp_result_free(struct exp_result *);
+int	 exp_syntax(const char *, char **);
+void	 exp_names(const char *, void (*)(const char *, size_t, void *),
+	    void *);
+int	 exp_is_raw(const char *);
+
+/*
+ * mastercf.c: master.cf services, live and commented out.
+ */
+#define MC_NFIELDS	8
+enum mc_field {
+	MCF_SERVICE, MCF_TYPE, MCF_PRIVATE, MCF_UNPRIV, MCF_CHROOT,
+	MCF_WAKEUP, MCF_MAXPROC, MCF_COMMAND
+};
+struct mc_token {
+	size_t		 off;	/* raw bytes in the logical line */
+	size_t		 len;
+	char		*text;	/* owned: unwrapped, as the daemon sees it */
+	int		 braced; /* started with '{' and was unwrapped */
+	int		 err;	/* 1: missing '}', 2: text after '}' */
+};
+struct mc_override {
+	char		*name;	/* owned */
+	char		*value;	/* owned */
+	size_t		 opt;	/* token holding the "-o" */
+	size_t		 val;	/* token holding name=value (may be opt) */
+	size_t		 line;	/* physical line index of the value */
+};
+struct mc_service {
+	int		 enabled; /* 0: stands commented out */
+	size_t		 first;	/* first physical line index */
+	size_t		 last;	/* last physical line index of its text */
+	char		*field[MC_NFIELDS]; /* owned */
+	struct mc_token	*tok;	/* owned: every token of the entry */
+	size_t		 ntok;
+	size_t		 pos;	/* first positional argument token */
+	size_t		 optend; /* end of option tokens (== pos, or "--") */
+	struct mc_override *ov;	/* owned */
+	size_t		 nov;
+	struct cf_piece	*pc;	/* owned: where the text comes from */
+	size_t		 npc;
+	char		*logical; /* owned */
+	size_t		 loglen;
+	size_t		 nfields; /* fields found (< 8 is an error) */
+};
+struct mc_file {
+	struct cf_file	 cf;
+	struct mc_service *svc;	/* owned: in file order */
+	size_t		 nsvc;
+};
+
+extern const char *const mc_field_names[MC_NFIELDS];
+
+void	 mc_init(struct mc_file *, const char *);
+void	 mc_free(struct mc_file *);
+int	 mc_parse(struct mc_file *, struct diag *);
+int	 mc_valid_type(const char *);
+int	 mc_tokenize(const char *, size_t, struct mc_token **, size_t *);
+void	 mc_tokens_free(struct mc_token *, size_t);
+int	 mc_split_nameval(const char *, char **, char **);
+const struct mc_override *mc_find_override(const struct mc_service *,
+	    const char *);
+int	 mc_port_of(const char *, char **, char **);
+int	 mc_header_fields(const char *, size_t);
+int	 mc_is_submission(const struct mc_service *);
+
+/*
+ * maincf.c: main.cf parameters.
+ */
+struct mp_param {
+	char		*name;	/* owned */
+	char		*value;	/* owned: trimmed, as Postfix stores it */
+	size_t		 entry;	/* index into cf.ents */
+	size_t		 line;	/* physical line index of its start */
+	int		 shadowed; /* a later definition wins */
+};
+struct mp_file {
+	struct cf_file	 cf;
+	struct mp_param	*par;	/* owned */
+	size_t		 npar;
+	struct strmap	 map;	/* name -> last definition */
+};
+void	 mp_init(struct mp_file *, const char *);
+void	 mp_free(struct mp_file *);
+int	 mp_parse(struct mp_file *, struct diag *);
+const struct mp_param *mp_get(const struct mp_file *, const char *);
+int	 mp_split(const char *, size_t, char **, char **);
+
+/*
+ * conf.c: a configuration directory, both files and Postfix's defaults.
+ */
+struct conf {
+	char		*dir;	/* owned: as given or found */
+	char		*absdir; /* owned: dir as an absolute path */
+	int		 is_default; /* dir is Postfix's default */
+	int		 dirfd;
+	struct mp_file	 main;
+	struct mc_file	 master;
+	struct strmap	 defaults; /* name -> owned value */
+	int		 defaults_loaded;
+	int		 defaults_ok;
+	struct diag	 d;	/* what loading found */
+};
+int	 conf_open_dir(struct conf *, const char *, int, struct diag *);
+int	 conf_load(struct conf *, struct diag *);
+int	 conf_reparse(struct conf *, struct diag *);
+void	 conf_free(struct conf *);
+const char *conf_default(struct conf *, const char *);
+int	 conf_is_builtin(struct conf *, const char *);
+int	 conf_postfix_version(struct conf *, int *, int *);
+void	 conf_expand_main(struct conf *, const char *, struct exp_result *);
+void	 conf_expand_service(struct conf *, const struct mc_service *,
+	    const char *, struct exp_result *);
+char	*conf_config_directory(void);
+
+/*
+ * safefile.c: every open, write, rename and unlink on real paths.
+ */
+#define SF_NAMELEN	64
+struct sf_lock {
+	int		 fd;	/* -1: not held */
+	char		 name[SF_NAMELEN]; /* "main.cf.tmp" */
+	struct stat	 st;	/* of the locked file */
+	int		 used;
+};
+int	 sf_open_dir(const char *, int, struct diag *);
+int	 sf_read(int, const char *, const char *, char **, size_t *,
+	    struct stat *, int *, struct diag *);
+int	 sf_check_secure(const struct stat *, const char *, int,
+	    struct diag *);
+int	 sf_lock(int, const char *, int, struct sf_lock *, struct diag *);
+void	 sf_unlock(int, struct sf_lock *);
+int	 sf_replace(int, const char *, const char *, size_t,
+	    const struct stat *, const struct stat *, struct diag *);
+int	 sf_write_new(int, const char *, const char *, size_t, mode_t,
+	    uid_t, gid_t, struct diag *);
+int	 sf_fsync_dir(int);
+void	 sf_cleanup_register(int, const char *);
+void	 sf_cleanup_unregister(int, const char *);
+void	 sf_cleanup_run(void);
+void	 sf_signals_block(int);
+void	 sf_install_handlers(void);
+
+/*
+ * backup.c: backup sets, one directory each under pfsubmit-backups/.
+ */
+#define BK_DIR		"pfsubmit-backups"
+struct bk_set {
+	char		 id[SF_NAMELEN];
+	char		*info;		/* owned: what made it */
+	int		 has_main;
+	int		 has_master;
+	int		 by_rollback;
+};
+struct bk_file {
+	const char	*name;		/* "main.cf" */
+	const char	*data;		/* borrowed */
+	size_t		 len;
+	const struct stat *st;		/* borrowed: owner and mode */
+	int		 exists;
+};
+int	 bk_create(int, const struct bk_file *, size_t, const char *, char *,
+	    size_t, struct diag *);
+int	 bk_list(int, struct bk_set **, size_t *, struct diag *);
+void	 bk_list_free(struct bk_set *, size_t);
+int	 bk_read(int, const char *, const char *, char **, size_t *, int *,
+	    struct diag *);
+void	 bk_prune(int, int);
+
+/*
+ * run.c: child processes, never through a shell.
+ */
+struct run_result {
+	int		 status; /* exit status, or 128+signal, -1: not run */
+	struct buf	 out;	/* what it printed (stdout+stderr, or the pty) */
+};
+int	 run_cmd(const char *const *, int, int, struct run_result *);
+void	 run_result_free(struct run_result *);
+#define RUN_PTY		0x01	/* give the child a terminal */
+#define RUN_STDOUT	0x02	/* capture stdout only */
+
+/*
+ * json.c: a small streaming JSON writer.
+ */
+struct json {
+	FILE		*fp;
+	int		 depth;
+	int		 first[32];	/* first item at this depth */
+	int		 key;		/* a key was just written */
+};
+void	 json_init(struct json *, FILE *);
+void	 json_begin_obj(struct json *);
+void	 json_end_obj(struct json *);
+void	 json_begin_arr(struct json *);
+void	 json_end_arr(struct json *);
+void	 json_key(struct json *, const char *);
+void	 json_str(struct json *, const char *);
+void	 json_strn(struct json *, const char *, size_t);
+void	 json_int(struct json *, long long);
+void	 json_bool(struct json *, int);
+void	 json_null(struct json *);
+void	 json_kstr(struct json *, const char *, const char *);
+void	 json_kint(struct json *, const char *, long long);
+void	 json_kbool(struct json *, const char *, int);
+void	 json_finish(struct json *);
+
+/*
+ * diff.c: unified diffs between two versions of a file.
+ */
+void	 diff_unified(const char *, const char *, size_t, const char *,
+	    size_t, struct buf *);
+
+/*
+ * mcedit.c, mpedit.c: edits of the physical lines.
+ */
+int	 mce_set_override(struct mc_file *, size_t, const char *,
+	    const char *);
+int	 mce_remove_override(struct mc_file *, size_t, const char *);
+void	 mce_add_overrides(struct mc_file *, size_t, char *const *, size_t);
+void	 mce_comment_out(struct mc_file *, size_t);
+void	 mce_uncomment(struct mc_file *, size_t);
+char	*mce_format_header(const char *const *);
+void	 mce_insert_lines(struct mc_file *, size_t, char *const *, size_t);
+int	 mpe_set(struct mp_file *, const char *, const char *);
+int	 mpe_unset(struct mp_file *, const char *);
+
+/*
+ * txn.c: the transaction around every edit.
+ */
+struct txn {
+	struct conf	 c;
+	struct sf_lock	 lk[2];		/* main.cf.tmp, master.cf.tmp */
+	char		*orig[2];	/* owned: the bytes as read */
+	size_t		 origlen[2];
+	struct diag	 notes;		/* what to tell the user */
+	char		*command;	/* owned: for the backup's info */
+	int		 rollback;	/* this edit is a rollback */
+};
+int	 txn_begin(struct txn *, int, char **);
+int	 txn_commit(struct txn *);
+void	 txn_end(struct txn *);
+void	 txn_note(struct txn *, const char *, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+
+/*
+ * Options common to all commands (main.c).
+ */
+struct opts {
+	const char	*config_dir;	/* -c */
+	int		 dry_run;	/* -n */
+	int		 json;		/* -j */
+	int		 quiet;		/* -q */
+	int		 no_check;	/* --no-check */
+	int		 no_reload;	/* --no-reload */
+	int		 detailed;	/* --detailed-exitcode */
+	int		 lock_wait;	/* --lock-wait */
+};
+extern struct opts opt;
+
+/* Long options shared by every command (main.c). */
+#define OPT_NO_CHECK	256
+#define OPT_NO_RELOAD	257
+#define OPT_DETAILED	258
+#define OPT_LOCK_WAIT	259
+#define COMMON_LONGOPTS \
+	{ "config-dir", required_argument, NULL, 'c' }, \
+	{ "dry-run", no_argument, NULL, 'n' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "no-check", no_argument, NULL, OPT_NO_CHECK }, \
+	{ "no-reload", no_argument, NULL, OPT_NO_RELOAD }, \
+	{ "detailed-exitcode", no_argument, NULL, OPT_DETAILED }, \
+	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* A command handler gets its own argv (argv[0] is the command name). */
+struct cmd {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*usage;
+	const char	*help;
+};
+extern const struct cmd cmds[];
+struct option;
+void	 cmd_usage(const struct cmd *) __attribute__((__noreturn__));
+int	 common_option(int, const char *);
+int	 cmd_getopt(int, char **, const struct cmd *, const char *,
+	    const struct option *, void (*)(int, const char *));
+const struct cmd *cmd_find(const char *);
+
+int	 cmd_show(int, char **);
+int	 cmd_param(int, char **);
+int	 cmd_check(int, char **);
+int	 cmd_enable(int, char **);
+int	 cmd_disable(int, char **);
+int	 cmd_set_restriction(int, char **);
+int	 cmd_set(int, char **);
+int	 cmd_unset(int, char **);
+int	 cmd_backups(int, char **);
+int	 cmd_rollback(int, char **);
+int	 cmd_help(int, char **);
+
+int	 open_conf(struct conf *, int);
+char	*fold_ws(const char *);
+int	 param_set(int, char **);
+int	 param_unset(int, char **);
+
+/*
+ * valid.c: command-line arguments, checked before any file is touched.
+ */
+int	 arg_check_text(const char *, const char *);
+int	 arg_check_name(const char *, const char *);
+int	 arg_check_service(const char *);
+int	 arg_check_value(const char *, const char *, int);
+int	 arg_has_space(const char *);
+
+/*
+ * lint.c: what check reports beyond the parse.
+ */
+void	 lint_run(struct conf *, struct diag *);
+
+void	 say(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+
+#endif /* PFSUBMIT_H */

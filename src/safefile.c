@@ -1,0 +1,516 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Safe file operations: the only module that opens, writes, renames or
+ * removes files in the configuration directory.
+ *
+ * What it MUST do, each with a test in tests/test_safefile.c:
+ *
+ *  1. Open the directory and every file in it with O_NOFOLLOW, and work
+ *     relative to the directory descriptor (openat, renameat, unlinkat),
+ *     so that a symbolic link or a swapped path cannot redirect a write.
+ *  2. Check ownership and permissions on the open descriptor (fstat),
+ *     never on a path: for editing, a file must be a regular file with one
+ *     link, owned by root or by the user running pfsubmit, and not
+ *     writable by group or others; the directory likewise.
+ *  3. Lock the way postconf does, so that the two wait for each other:
+ *     flock() on "<file>.tmp" created with mode 0600, then check that the
+ *     path still names the locked inode.  A leftover that is not a plain
+ *     0600 file with one link is removed and the lock taken again.  The
+ *     wait is bounded.
+ *  4. Hold both locks for the whole transaction, and write new contents
+ *     to a separate "<file>.pfsubmit-new": write all, give it the
+ *     original's owner and then its mode, fsync, make sure the original
+ *     did not change meanwhile, rename over it, fsync the directory.
+ *  5. Remove every temporary file on every exit: registered files are
+ *     removed by an atexit handler and by the handlers of the common
+ *     termination signals.
+ */
+
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pfsubmit.h"
+
+#define SF_MAXREG	16
+
+static struct {
+	int	 dirfd;
+	char	 name[SF_NAMELEN];
+} sf_reg[SF_MAXREG];
+static volatile sig_atomic_t sf_nreg;
+
+void
+sf_cleanup_register(int dirfd, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < sf_nreg; i++)
+		if (sf_reg[i].dirfd == dirfd &&
+		    strcmp(sf_reg[i].name, name) == 0)
+			return;
+	if (sf_nreg == SF_MAXREG)
+		return;
+	sf_reg[sf_nreg].dirfd = dirfd;
+	(void)strlcpy(sf_reg[sf_nreg].name, name, sizeof(sf_reg[0].name));
+	sf_nreg++;
+}
+
+void
+sf_cleanup_unregister(int dirfd, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < sf_nreg; i++) {
+		if (sf_reg[i].dirfd != dirfd ||
+		    strcmp(sf_reg[i].name, name) != 0)
+			continue;
+		sf_reg[i] = sf_reg[sf_nreg - 1];
+		sf_nreg--;
+		return;
+	}
+}
+
+/* sf_cleanup_run - remove every registered file; async-signal-safe */
+void
+sf_cleanup_run(void)
+{
+	int	 i;
+
+	for (i = 0; i < sf_nreg; i++)
+		(void)unlinkat(sf_reg[i].dirfd, sf_reg[i].name, 0);
+	sf_nreg = 0;
+}
+
+static void
+sf_handler(int sig)
+{
+	sf_cleanup_run();
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
+}
+
+static const int sf_sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE };
+
+void
+sf_install_handlers(void)
+{
+	struct sigaction sa;
+	size_t		 i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sf_handler;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sf_sigs) / sizeof(sf_sigs[0]); i++)
+		(void)sigaddset(&sa.sa_mask, sf_sigs[i]);
+	for (i = 0; i < sizeof(sf_sigs) / sizeof(sf_sigs[0]); i++)
+		(void)sigaction(sf_sigs[i], &sa, NULL);
+	(void)atexit(sf_cleanup_run);
+}
+
+/*
+ * sf_signals_block - hold off termination signals while both files are
+ * replaced, checked and perhaps restored, so that an interrupt cannot
+ * leave one new file next to one old one.
+ */
+void
+sf_signals_block(int on)
+{
+	sigset_t set;
+	size_t	 i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sf_sigs) / sizeof(sf_sigs[0]); i++)
+		(void)sigaddset(&set, sf_sigs[i]);
+	(void)sigprocmask(on ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/*
+ * sf_check_secure - may a file (or directory) with this status be edited
+ * as the user we run as?  Adds the reason to d and returns -1 if not.
+ */
+int
+sf_check_secure(const struct stat *st, const char *what, int isdir,
+    struct diag *d)
+{
+	uid_t	 me = geteuid();
+
+	if (isdir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
+		diag_add(d, DIAG_ERR, what, 0, "not a %s; refusing to edit",
+		    isdir ? "directory" : "regular file");
+		return -1;
+	}
+	if (!isdir && st->st_nlink != 1) {
+		diag_add(d, DIAG_ERR, what, 0, "has %ju hard links; refusing "
+		    "to edit a file that is also elsewhere",
+		    (uintmax_t)st->st_nlink);
+		return -1;
+	}
+	if (st->st_uid != 0 && st->st_uid != me) {
+		diag_add(d, DIAG_ERR, what, 0, "owned by uid %ju, neither root "
+		    "nor you; refusing to edit", (uintmax_t)st->st_uid);
+		return -1;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		diag_add(d, DIAG_ERR, what, 0, "writable by %s; refusing to "
+		    "edit (chmod go-w)", (st->st_mode & S_IWOTH) ? "others" :
+		    "its group");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * sf_open_dir - open the configuration directory without following a
+ * symbolic link; with for_write, also check who may write to it.
+ * Returns the descriptor or -1.
+ */
+int
+sf_open_dir(const char *path, int for_write, struct diag *d)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP || errno == ENOTDIR) {
+			struct stat lst;
+
+			if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+				diag_add(d, DIAG_ERR, path, 0, "is a symbolic "
+				    "link; give the real directory with -c");
+				return -1;
+			}
+		}
+		diag_add(d, DIAG_ERR, path, 0, "cannot open directory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		diag_add(d, DIAG_ERR, path, 0, "fstat: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (for_write && sf_check_secure(&st, path, 1, d) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * sf_read - read a whole file of the directory; *datap is allocated.
+ * A missing file is not an error: *existsp is set to 0.
+ */
+int
+sf_read(int dirfd, const char *name, const char *what, char **datap,
+    size_t *lenp, struct stat *st, int *existsp, struct diag *d)
+{
+	struct buf	 b;
+	char		 tmp[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	*datap = NULL;
+	*lenp = 0;
+	*existsp = 0;
+	memset(st, 0, sizeof(*st));
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			diag_add(d, DIAG_ERR, what, 0, "is a symbolic link; "
+			    "refusing to read it");
+		else
+			diag_add(d, DIAG_ERR, what, 0, "cannot open: %s",
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+		diag_add(d, DIAG_ERR, what, 0, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (;;) {
+		n = read(fd, tmp, sizeof(tmp));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			diag_add(d, DIAG_ERR, what, 0, "read: %s",
+			    strerror(errno));
+			buf_free(&b);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > PF_MAX_FILE) {
+			diag_add(d, DIAG_ERR, what, 0, "file is larger than "
+			    "%d bytes; refusing to read it", PF_MAX_FILE);
+			buf_free(&b);
+			close(fd);
+			return -1;
+		}
+		buf_add(&b, tmp, (size_t)n);
+	}
+	close(fd);
+	*existsp = 1;
+	*lenp = b.len;
+	*datap = buf_take(&b);
+	return 0;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * sf_lock - take Postfix's lock for one file ("main.cf.tmp"), waiting at
+ * most wait seconds.  The lock file is registered for removal.
+ */
+int
+sf_lock(int dirfd, const char *name, int wait, struct sf_lock *lk,
+    struct diag *d)
+{
+	struct stat	 fst, pst;
+	time_t		 deadline;
+	int		 fd, tries = 0;
+
+	lk->fd = -1;
+	lk->used = 0;
+	if (strlcpy(lk->name, name, sizeof(lk->name)) >= sizeof(lk->name))
+		return -1;
+	deadline = time(NULL) + wait;
+	for (;;) {
+		if (++tries > 1000) {
+			diag_add(d, DIAG_ERR, name, 0, "cannot get a stable "
+			    "lock file");
+			return -1;
+		}
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC | O_NONBLOCK, 0600);
+		if (fd == -1) {
+			diag_add(d, DIAG_ERR, name, 0, errno == ELOOP ?
+			    "lock file is a symbolic link; refusing it" :
+			    "cannot open lock file: %s", strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			close(fd);
+			if (errno != EWOULDBLOCK && errno != EINTR) {
+				diag_add(d, DIAG_ERR, name, 0, "flock: %s",
+				    strerror(errno));
+				return -1;
+			}
+			if (time(NULL) >= deadline) {
+				diag_add(d, DIAG_ERR, name, 0, "locked by "
+				    "another postconf or pfsubmit for %d "
+				    "seconds; gave up (try again, or raise "
+				    "--lock-wait)", wait);
+				return -1;
+			}
+			(void)poll(NULL, 0, 50);
+			continue;
+		}
+		/* Renamed or removed while we waited: start over. */
+		if (fstat(fd, &fst) == -1 ||
+		    fstatat(dirfd, name, &pst, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !same_file(&fst, &pst)) {
+			close(fd);
+			continue;
+		}
+		if (!S_ISREG(fst.st_mode) || fst.st_nlink != 1 ||
+		    (fst.st_mode & 07777) != 0600) {
+			(void)unlinkat(dirfd, name, 0);
+			close(fd);
+			continue;
+		}
+		if (ftruncate(fd, 0) == -1) {
+			diag_add(d, DIAG_ERR, name, 0, "ftruncate: %s",
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		break;
+	}
+	lk->fd = fd;
+	lk->st = fst;
+	sf_cleanup_register(dirfd, name);
+	return 0;
+}
+
+/*
+ * sf_unlock - remove the lock file while still holding it (a waiter then
+ * sees the path gone and starts over, as postconf does) and release it.
+ */
+void
+sf_unlock(int dirfd, struct sf_lock *lk)
+{
+	struct stat	 pst;
+
+	if (lk->fd == -1)
+		return;
+	if (fstatat(dirfd, lk->name, &pst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_file(&pst, &lk->st))
+		(void)unlinkat(dirfd, lk->name, 0);
+	sf_cleanup_unregister(dirfd, lk->name);
+	close(lk->fd);
+	lk->fd = -1;
+}
+
+static int
+writeall(int fd, const char *p, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * sf_write_new - create a file that must not exist yet (O_EXCL), with
+ * the given owner and mode, and fsync it.  On failure nothing is left.
+ */
+int
+sf_write_new(int dirfd, const char *name, const char *data, size_t len,
+    mode_t mode, uid_t uid, gid_t gid, struct diag *d)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "create: %s", strerror(errno));
+		return -1;
+	}
+	sf_cleanup_register(dirfd, name);
+	if (writeall(fd, data, len) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "write: %s", strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "fstat: %s", strerror(errno));
+		goto fail;
+	}
+	/* Owner before mode: fchown may clear set-id bits. */
+	if ((st.st_uid != uid || st.st_gid != gid) &&
+	    fchown(fd, uid, gid) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "fchown: %s", strerror(errno));
+		goto fail;
+	}
+	if (fchmod(fd, mode & 07777) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "fchmod: %s", strerror(errno));
+		goto fail;
+	}
+	if (fsync(fd) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "fsync: %s", strerror(errno));
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		diag_add(d, DIAG_ERR, name, 0, "close: %s", strerror(errno));
+		goto fail;
+	}
+	sf_cleanup_unregister(dirfd, name);
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	(void)unlinkat(dirfd, name, 0);
+	sf_cleanup_unregister(dirfd, name);
+	return -1;
+}
+
+int
+sf_fsync_dir(int dirfd)
+{
+	return fsync(dirfd);
+}
+
+/*
+ * sf_replace - atomically replace file name with data, keeping the
+ * original's owner and mode (orig).  With expect, first make sure the
+ * file is still the one that was read.  On failure the original is
+ * untouched and the temporary file is gone.
+ */
+int
+sf_replace(int dirfd, const char *name, const char *data, size_t len,
+    const struct stat *orig, const struct stat *expect, struct diag *d)
+{
+	struct stat	 now;
+	char		 tmp[SF_NAMELEN];
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.pfsubmit-new", name) >=
+	    sizeof(tmp))
+		return -1;
+	/* A leftover from a run that was killed; we hold the lock. */
+	(void)unlinkat(dirfd, tmp, 0);
+	if (sf_write_new(dirfd, tmp, data, len, orig->st_mode, orig->st_uid,
+	    orig->st_gid, d) == -1)
+		return -1;
+	sf_cleanup_register(dirfd, tmp);
+	if (expect != NULL) {
+		if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !same_file(&now, expect) || now.st_size != expect->st_size ||
+		    now.st_mtim.tv_sec != expect->st_mtim.tv_sec ||
+		    now.st_mtim.tv_nsec != expect->st_mtim.tv_nsec) {
+			diag_add(d, DIAG_ERR, name, 0, "changed by someone "
+			    "else while pfsubmit worked on it; nothing "
+			    "written, run pfsubmit again");
+			goto fail;
+		}
+	}
+	if (renameat(dirfd, tmp, dirfd, name) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "rename: %s", strerror(errno));
+		goto fail;
+	}
+	sf_cleanup_unregister(dirfd, tmp);
+	if (sf_fsync_dir(dirfd) == -1) {
+		/* The rename happened; only its durability is in doubt. */
+		diag_add(d, DIAG_WARN, name, 0, "fsync of the directory: %s",
+		    strerror(errno));
+	}
+	return 0;
+fail:
+	(void)unlinkat(dirfd, tmp, 0);
+	sf_cleanup_unregister(dirfd, tmp);
+	return -1;
+}

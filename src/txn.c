@@ -1,0 +1,441 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The transaction that every edit goes through:
+ *
+ *   take Postfix's locks (main.cf.tmp, then master.cf.tmp) -> read and
+ *   parse both files -> the command edits them in memory -> back up both
+ *   originals -> replace each changed file (temp file, owner and mode,
+ *   fsync, rename, fsync the directory) -> read them back -> postfix
+ *   check -> on any failure restore both byte for byte -> postfix reload
+ *   when Postfix runs -> release the locks.
+ *
+ * The exit status says which state the files are in (see pfsubmit.h).
+ * With -n nothing is locked, written or run: the diff is printed.
+ */
+
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pfsubmit.h"
+
+static const char *const names[2] = { "main.cf", "master.cf" };
+
+static struct cf_file *
+txn_file(struct txn *t, int k)
+{
+	return k == 0 ? &t->c.main.cf : &t->c.master.cf;
+}
+
+/* txn_note - something the user should hear about the edit */
+void
+txn_note(struct txn *t, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text, *q;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	text = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	q = vquote(text, strlen(text), 400);
+	diag_add(&t->notes, DIAG_NOTE, NULL, 0, "%s", q);
+	free(q);
+	free(text);
+}
+
+/*
+ * txn_begin - lock and load.  Returns 0, or an exit status after saying
+ * why (nothing has been changed).
+ */
+int
+txn_begin(struct txn *t, int argc, char **argv)
+{
+	struct diag	 d;
+	struct buf	 cmd;
+	char		 tmp[SF_NAMELEN];
+	int		 k, bad = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->c.dirfd = -1;
+	t->lk[0].fd = t->lk[1].fd = -1;
+	diag_init(&t->notes);
+	diag_init(&d);
+	buf_init(&cmd);
+	buf_adds(&cmd, "pfsubmit");
+	for (k = 0; k < argc; k++) {
+		buf_addc(&cmd, ' ');
+		buf_adds(&cmd, argv[k]);
+	}
+	t->command = buf_take(&cmd);
+
+	if (!opt.dry_run && (!opt.no_check || !opt.no_reload) &&
+	    geteuid() != 0) {
+		fprintf(stderr, "pfsubmit: postfix check and postfix reload "
+		    "need root: run as root, or pass --no-check --no-reload "
+		    "to edit a staging directory\n");
+		return EX_PF_FAIL;
+	}
+	if (conf_open_dir(&t->c, opt.config_dir, !opt.dry_run, &d) == -1)
+		bad = 1;
+	if (!bad && !opt.dry_run) {
+		for (k = 0; k < 2 && !bad; k++) {
+			(void)snprintf(tmp, sizeof(tmp), "%s.tmp", names[k]);
+			if (sf_lock(t->c.dirfd, tmp, opt.lock_wait, &t->lk[k],
+			    &d) == -1)
+				bad = 1;
+		}
+	}
+	if (!bad && conf_load(&t->c, &d) == -1) {
+		diag_add(&d, DIAG_ERR, NULL, 0, "refusing to edit a "
+		    "configuration with errors; see pfsubmit check");
+		bad = 1;
+	}
+	if (!bad && !t->c.main.cf.exists) {
+		diag_add(&d, DIAG_ERR, t->c.main.cf.path, 0, "no such file; "
+		    "Postfix is not configured yet");
+		bad = 1;
+	}
+	if (!bad && !opt.dry_run) {
+		for (k = 0; k < 2 && !bad; k++)
+			if (sf_check_secure(&txn_file(t, k)->st,
+			    txn_file(t, k)->path, 0, &d) == -1)
+				bad = 1;
+	}
+	diag_print(&d, stderr, bad ? DIAG_ERR : DIAG_WARN);
+	diag_free(&d);
+	if (bad) {
+		txn_end(t);
+		return EX_PF_FAIL;
+	}
+	for (k = 0; k < 2; k++) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_adds(&b, "");
+		cf_serialize(txn_file(t, k), &b);
+		t->origlen[k] = b.len;
+		t->orig[k] = buf_take(&b);
+	}
+	return 0;
+}
+
+/* txn_end - release everything; safe to call twice */
+void
+txn_end(struct txn *t)
+{
+	int	 k;
+
+	for (k = 0; k < 2; k++) {
+		if (t->c.dirfd != -1 && t->lk[k].fd != -1)
+			sf_unlock(t->c.dirfd, &t->lk[k]);
+		free(t->orig[k]);
+		t->orig[k] = NULL;
+	}
+	conf_free(&t->c);
+	diag_free(&t->notes);
+	free(t->command);
+	t->command = NULL;
+}
+
+/* postfix_argv - postfix [-c dir] verb, -c only for another directory */
+static void
+postfix_argv(struct txn *t, const char *verb, const char **argv)
+{
+	int	 i = 0;
+
+	argv[i++] = PATH_POSTFIX;
+	if (!t->c.is_default) {
+		argv[i++] = "-c";
+		argv[i++] = t->c.absdir;
+	}
+	argv[i++] = verb;
+	argv[i] = NULL;
+}
+
+/* check_output - what postfix check said, one clean line per line */
+static char *
+check_output(const struct buf *out)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (i = 0; i < out->len; i++)
+		if (out->p[i] != '\r')
+			buf_addc(&b, out->p[i]);
+	while (b.len > 0 && b.p[b.len - 1] == '\n')
+		b.p[--b.len] = '\0';
+	return buf_take(&b);
+}
+
+/*
+ * restore - put back the originals of the files that were replaced.
+ * Returns -1 when that failed too.
+ */
+static int
+restore(struct txn *t, const int *installed, struct diag *d)
+{
+	int	 k, bad = 0;
+
+	for (k = 0; k < 2; k++) {
+		if (!installed[k])
+			continue;
+		if (sf_replace(t->c.dirfd, names[k], t->orig[k],
+		    t->origlen[k], &txn_file(t, k)->st, NULL, d) == -1)
+			bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+static void
+print_notes(struct txn *t)
+{
+	size_t	 i;
+
+	if (opt.quiet || opt.json)
+		return;
+	for (i = 0; i < t->notes.n; i++)
+		fprintf(stderr, "pfsubmit: %s\n", t->notes.m[i].text);
+}
+
+static void
+print_json(struct txn *t, const int *changed, const char *diff,
+    const char *backup, int checked, int reloaded, const char *checkout)
+{
+	struct json	 j;
+	size_t		 i;
+	int		 k;
+
+	json_init(&j, stdout);
+	json_begin_obj(&j);
+	json_kbool(&j, "changed", changed[0] || changed[1]);
+	json_key(&j, "files");
+	json_begin_arr(&j);
+	for (k = 0; k < 2; k++) {
+		json_begin_obj(&j);
+		json_kstr(&j, "path", txn_file(t, k)->path);
+		json_kbool(&j, "changed", changed[k]);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	json_kstr(&j, "backup", backup);
+	json_kbool(&j, "checked", checked);
+	json_kbool(&j, "reloaded", reloaded);
+	json_kbool(&j, "dry_run", opt.dry_run);
+	json_kstr(&j, "diff", diff);
+	if (checkout != NULL)
+		json_kstr(&j, "check_output", checkout);
+	json_key(&j, "notes");
+	json_begin_arr(&j);
+	for (i = 0; i < t->notes.n; i++)
+		json_str(&j, t->notes.m[i].text);
+	json_end_arr(&j);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/*
+ * txn_commit - install what the command did to the files.  Returns the
+ * exit status; everything the user needs to know has been printed.
+ */
+int
+txn_commit(struct txn *t)
+{
+	const char	*argv[6];
+	struct run_result r;
+	struct diag	 d;
+	struct buf	 nb[2], diff;
+	struct bk_file	 bf[2];
+	char		 backup[SF_NAMELEN], *info, *data, *co = NULL;
+	size_t		 len;
+	int		 k, changed[2], installed[2] = { 0, 0 }, exists;
+	int		 checked = 0, reloaded = 0, status = EX_PF_OK;
+	struct stat	 st;
+
+	diag_init(&d);
+	buf_init(&diff);
+	buf_adds(&diff, "");
+	backup[0] = '\0';
+	for (k = 0; k < 2; k++) {
+		buf_init(&nb[k]);
+		buf_adds(&nb[k], "");
+		cf_serialize(txn_file(t, k), &nb[k]);
+		changed[k] = nb[k].len != t->origlen[k] ||
+		    memcmp(nb[k].p, t->orig[k], nb[k].len) != 0;
+		if (changed[k])
+			diff_unified(names[k], t->orig[k], t->origlen[k],
+			    nb[k].p, nb[k].len, &diff);
+	}
+
+	if (!changed[0] && !changed[1]) {
+		if (opt.json)
+			print_json(t, changed, "", NULL, 0, 0, NULL);
+		else {
+			print_notes(t);
+			say("nothing to change: %s already says so", t->c.dir);
+		}
+		goto out;
+	}
+	if (opt.dry_run) {
+		if (opt.json)
+			print_json(t, changed, diff.p, NULL, 0, 0, NULL);
+		else {
+			print_notes(t);
+			fputs(diff.p, stdout);
+		}
+		status = opt.detailed ? EX_PF_CHANGED : EX_PF_OK;
+		goto out;
+	}
+
+	/* Back up both originals, then replace. */
+	info = xprintf("time: %lld\ncommand: %s\nrollback: %s\n",
+	    (long long)time(NULL), t->command, t->rollback ? "yes" : "no");
+	for (k = 0; k < 2; k++) {
+		bf[k].name = names[k];
+		bf[k].data = t->orig[k];
+		bf[k].len = t->origlen[k];
+		bf[k].st = &txn_file(t, k)->st;
+		bf[k].exists = txn_file(t, k)->exists;
+	}
+	if (bk_create(t->c.dirfd, bf, 2, info, backup, sizeof(backup),
+	    &d) == -1) {
+		free(info);
+		diag_add(&d, DIAG_ERR, NULL, 0, "no backup could be made; "
+		    "nothing changed");
+		status = EX_PF_FAIL;
+		goto out;
+	}
+	free(info);
+	bk_prune(t->c.dirfd, PF_BACKUP_KEEP);
+
+	sf_signals_block(1);
+	for (k = 0; k < 2; k++) {
+		if (!changed[k])
+			continue;
+		if (sf_replace(t->c.dirfd, names[k], nb[k].p, nb[k].len,
+		    &txn_file(t, k)->st, &txn_file(t, k)->st, &d) == -1) {
+			if (restore(t, installed, &d) == -1)
+				goto restore_failed;
+			status = EX_PF_FAIL;
+			goto unblock;
+		}
+		installed[k] = 1;
+	}
+	/* Read back what was written: pfsubmit's own verification. */
+	for (k = 0; k < 2; k++) {
+		if (!changed[k])
+			continue;
+		if (sf_read(t->c.dirfd, names[k], txn_file(t, k)->path, &data,
+		    &len, &st, &exists, &d) == -1 || !exists ||
+		    len != nb[k].len || memcmp(data, nb[k].p, len) != 0) {
+			free(data);
+			diag_add(&d, DIAG_ERR, txn_file(t, k)->path, 0,
+			    "does not read back as written");
+			if (restore(t, installed, &d) == -1)
+				goto restore_failed;
+			status = EX_PF_CHECK;
+			goto unblock;
+		}
+		free(data);
+	}
+	if (!opt.no_check) {
+		postfix_argv(t, "check", argv);
+		(void)run_cmd(argv, RUN_PTY, 300, &r);
+		co = check_output(&r.out);
+		if (r.status != 0) {
+			run_result_free(&r);
+			diag_add(&d, DIAG_ERR, NULL, 0, "postfix check failed "
+			    "(status %d); both files restored as they were",
+			    r.status);
+			if (restore(t, installed, &d) == -1)
+				goto restore_failed;
+			status = EX_PF_CHECK;
+			goto unblock;
+		}
+		run_result_free(&r);
+		checked = 1;
+	}
+	sf_signals_block(0);
+
+	if (!opt.no_reload) {
+		postfix_argv(t, "status", argv);
+		if (run_cmd(argv, 0, 60, &r) != 0) {
+			run_result_free(&r);
+			txn_note(t, "Postfix is not running; not reloaded");
+		} else {
+			run_result_free(&r);
+			postfix_argv(t, "reload", argv);
+			if (run_cmd(argv, 0, 120, &r) != 0) {
+				diag_add(&d, DIAG_ERR, NULL, 0, "postfix reload "
+				    "failed (status %d); the new files are in "
+				    "place and checked", r.status);
+				status = EX_PF_RELOAD;
+			} else
+				reloaded = 1;
+			run_result_free(&r);
+		}
+	}
+	if (status == EX_PF_OK && opt.detailed)
+		status = EX_PF_CHANGED;
+	goto report;
+
+restore_failed:
+	diag_add(&d, DIAG_ERR, NULL, 0, "RESTORING FAILED: main.cf and "
+	    "master.cf may not match; the originals are in %s/%s/%s",
+	    t->c.dir, BK_DIR, backup);
+	status = EX_PF_RESTORE;
+unblock:
+	sf_signals_block(0);
+report:
+	if (opt.json)
+		print_json(t, changed, diff.p, backup, checked, reloaded,
+		    status == EX_PF_CHECK ? co : NULL);
+	else {
+		print_notes(t);
+		if (status == EX_PF_CHECK && co != NULL && *co != '\0')
+			fprintf(stderr, "%s\n", co);
+		if (status == EX_PF_OK || status == EX_PF_CHANGED ||
+		    status == EX_PF_RELOAD)
+			say("%s%s%s; backup %s%s%s", changed[0] ? "main.cf" :
+			    "", changed[0] && changed[1] ? " and " : "",
+			    changed[1] ? "master.cf changed" : " changed",
+			    backup, checked ? "; postfix check passed" : "",
+			    reloaded ? "; postfix reloaded" : "");
+	}
+out:
+	diag_print(&d, stderr, DIAG_WARN);
+	diag_free(&d);
+	free(co);
+	buf_free(&diff);
+	for (k = 0; k < 2; k++)
+		buf_free(&nb[k]);
+	return status;
+}

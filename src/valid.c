@@ -1,0 +1,190 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Command-line arguments are hostile input, even from root: each is
+ * checked here before any file is opened.  A newline or carriage return
+ * would start a new entry in either file (postconf refuses them too), a
+ * leading '#' would turn the entry into a comment, and a value that
+ * Postfix would split, misread or fail to expand is refused rather than
+ * written.  Each refusal is one line that says what to do instead.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfsubmit.h"
+
+static void
+refuse(const char *what, const char *s, const char *why)
+{
+	char	*q;
+
+	q = vquote(s, strlen(s), 60);
+	fprintf(stderr, "pfsubmit: %s \"%s\": %s\n", what, q, why);
+	free(q);
+}
+
+/* arg_check_text - no line breaks or control bytes, no leading '#' */
+int
+arg_check_text(const char *s, const char *what)
+{
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r') {
+			refuse(what, s, "contains a line break; "
+			    "one line only");
+			return -1;
+		}
+		if ((unsigned char)*p < 0x20 && *p != '\t') {
+			refuse(what, s, "contains a control character");
+			return -1;
+		}
+	}
+	for (p = s; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '#') {
+		refuse(what, s, "starts with '#', which would make it a "
+		    "comment");
+		return -1;
+	}
+	return 0;
+}
+
+/* arg_check_name - a parameter name: [A-Za-z0-9_]+ */
+int
+arg_check_name(const char *s, const char *what)
+{
+	const char	*p;
+
+	if (arg_check_text(s, what) == -1)
+		return -1;
+	if (*s == '\0') {
+		refuse(what, s, "is empty");
+		return -1;
+	}
+	if (strlen(s) > 200) {
+		refuse(what, s, "is too long");
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_')
+			continue;
+		refuse(what, s, *p == '=' ? "contains '='; give the name "
+		    "alone" : (*p == ' ' || *p == '\t') ? "contains white "
+		    "space" : "may hold only letters, digits and '_'");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * arg_check_service - "name" or "name/type", as postconf -M names
+ * services: no white space, no '=', a known type.
+ */
+int
+arg_check_service(const char *s)
+{
+	const char	*slash, *p;
+
+	if (arg_check_text(s, "service") == -1)
+		return -1;
+	if (*s == '\0' || *s == '/') {
+		refuse("service", s, "has no name");
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t') {
+			refuse("service", s, "contains white space");
+			return -1;
+		}
+		if (*p == '=') {
+			refuse("service", s, "contains '='");
+			return -1;
+		}
+		if (*p == '{' || *p == '}') {
+			refuse("service", s, "contains a brace");
+			return -1;
+		}
+	}
+	if ((slash = strchr(s, '/')) != NULL) {
+		if (strchr(slash + 1, '/') != NULL) {
+			refuse("service", s, "name/type has one '/' at most");
+			return -1;
+		}
+		if (!mc_valid_type(slash + 1)) {
+			refuse("service", s, "type must be inet, unix, "
+			    "unix-dgram, fifo or pass");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* arg_has_space - does the value hold white space that would split it? */
+int
+arg_has_space(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (cf_issep((unsigned char)*s) || *s == '\v' || *s == '\f')
+			return 1;
+	return 0;
+}
+
+/*
+ * arg_check_value - a parameter value: one line, balanced braces (they
+ * group text in master.cf, and an unbalanced one breaks the entry), and,
+ * unless raw, $name syntax that Postfix can expand.
+ */
+int
+arg_check_value(const char *s, const char *what, int raw)
+{
+	const char	*p;
+	char		*err, *q;
+	int		 level = 0;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r') {
+			refuse(what, s, "contains a line break; "
+			    "one line only");
+			return -1;
+		}
+		if ((unsigned char)*p < 0x20 && *p != '\t') {
+			refuse(what, s, "contains a control character");
+			return -1;
+		}
+		if (*p == '{')
+			level++;
+		else if (*p == '}' && --level < 0)
+			break;
+	}
+	if (level != 0) {
+		refuse(what, s, "has unbalanced braces { }");
+		return -1;
+	}
+	if (!raw && exp_syntax(s, &err) == -1) {
+		q = vquote(err, strlen(err), 200);
+		fprintf(stderr, "pfsubmit: %s: %s (write $$ for a literal "
+		    "'$')\n", what, q);
+		free(q);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
