@@ -35,7 +35,7 @@ override CPPFLAGS+=	-D_DEFAULT_SOURCE -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
 override CFLAGS+=	-std=c11 $(WARNINGS)
 LDLIBS+=	$(LIBBSD_LIBS)
 
-SRCS=	src/backup.c src/buf.c src/cffile.c src/cmd_backup.c \
+SRCS=	src/backup.c src/buf.c src/cffile.c src/cli.c src/cmd_backup.c \
 	src/cmd_edit.c src/cmd_show.c src/conf.c src/diag.c src/diff.c \
 	src/expand.c src/json.c src/lint.c src/maincf.c src/mastercf.c \
 	src/mcedit.c src/mpedit.c src/run.c src/safefile.c src/txn.c \

@@ -510,6 +510,7 @@ struct cmd {
 };
 extern const struct cmd cmds[];
 struct option;
+void	 print_usage(FILE *);
 void	 cmd_usage(const struct cmd *) __attribute__((__noreturn__));
 int	 common_option(int, const char *);
 int	 cmd_getopt(int, char **, const struct cmd *, const char *,

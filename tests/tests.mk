@@ -1,0 +1,87 @@
+# Tests: included by the Makefile.  `make check' runs all of them.
+#
+#   unit		cmocka tests, tests/test_*.c, one binary per module
+#   unit-asan		the same under AddressSanitizer and UBSan
+#   cli		golden and behaviour tests of the command line
+#   differential	pfsubmit's reading against postconf's, on every fixture
+#   generated		seeded random files: round trip, and against postconf
+#   fuzz-short		libFuzzer targets for a short while (clang only)
+#   live		a real Postfix on loopback (root only)
+
+TEST_SRCS=	$(wildcard tests/test_*.c)
+TEST_BINS=	$(patsubst tests/%.c,build/tests/%,$(TEST_SRCS))
+ASAN_BINS=	$(patsubst tests/%.c,build/asan/%,$(TEST_SRCS))
+LIB_OBJS=	$(patsubst src/%.c,build/lib/%.o,$(SRCS))
+ASAN_OBJS=	$(patsubst src/%.c,build/asan/lib/%.o,$(SRCS))
+ASAN_FLAGS=	-fsanitize=address,undefined -fno-omit-frame-pointer \
+		-fno-sanitize-recover=all
+TEST_CPPFLAGS=	$(CPPFLAGS) -Isrc -Itests $(CMOCKA_CFLAGS) \
+		-DFIXTURES_DIR=\"$(CURDIR)/fixtures\"
+TEST_LIBS=	$(CMOCKA_LIBS) $(LDLIBS)
+PYTHON?=	python3
+
+build/lib/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/lib/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(ASAN_FLAGS) -O1 -c -o $@ $<
+
+# A test that replaces system calls (failure injection) lists the
+# functions in tests/<test>.wrap, one per line: they are linked with
+# -Wl,--wrap=NAME, and the test defines __wrap_NAME.
+wrapflags=	$(foreach f,$(shell cat tests/$(1).wrap 2>/dev/null),-Wl,--wrap=$(f))
+
+build/tests/%: tests/%.c tests/testutil.c tests/test.h $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) -o $@ $< tests/testutil.c \
+	    $(LIB_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
+
+build/asan/%: tests/%.c tests/testutil.c tests/test.h $(ASAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(ASAN_FLAGS) -O1 -o $@ $< \
+	    tests/testutil.c $(ASAN_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
+
+build/pftool: tests/pftool.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) -o $@ tests/pftool.c $(LIB_OBJS) \
+	    $(LDLIBS)
+
+-include $(LIB_OBJS:.o=.d)
+
+check-deps:
+	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka is missing:" \
+	    "apt-get install libcmocka-dev"; exit 1; }
+	@$(PKG_CONFIG) --exists libbsd-overlay || { echo "libbsd is" \
+	    "missing: apt-get install libbsd-dev"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "python3 is missing:" \
+	    "apt-get install python3"; exit 1; }
+	@test -x /usr/sbin/postconf || { echo "Postfix is missing:" \
+	    "apt-get install postfix"; exit 1; }
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+unit-asan: $(ASAN_BINS)
+	@set -e; for t in $(ASAN_BINS); do echo "== $$t (asan)"; \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; \
+	    done
+
+cli: $(PROG) build/pftool
+	$(PYTHON) tests/cli_test.py
+
+differential: $(PROG) build/pftool
+	$(PYTHON) tests/differential.py
+
+generated: $(PROG) build/pftool
+	$(PYTHON) tests/generated.py
+
+live: $(PROG)
+	sh tests/live/run.sh
+
+check: check-deps all unit unit-asan cli differential generated fuzz-short \
+    live
+	@echo "make check: all tests passed"
+
+.PHONY: check check-deps unit unit-asan cli differential generated live

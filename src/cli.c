@@ -1,0 +1,209 @@
+/*
+ * Copyright (c) 2026 The pfsubmit authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The command line: the options every command takes, the command table
+ * (the usage text is printed from it, so the two cannot disagree) and
+ * the small helpers that commands share.
+ */
+
+#include <err.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfsubmit.h"
+
+struct opts opt;
+
+const struct cmd cmds[] = {
+	{ "show", cmd_show, "show [service[/type] | all]",
+	    "print the submission services (or one, or all) and their "
+	    "overrides" },
+	{ "enable", cmd_enable,
+	    "enable [submission | submissions] [--listen addr] "
+	    "[--profile modern | classic]",
+	    "make the submission service live with SASL authentication" },
+	{ "disable", cmd_disable, "disable [submission | submissions]",
+	    "comment the service out" },
+	{ "set-restriction", cmd_set_restriction,
+	    "set-restriction service class value [--via-param name]",
+	    "set smtpd_<class>_restrictions for a service" },
+	{ "set", cmd_set, "set service name=value [--via-param name]",
+	    "set an -o override of a service" },
+	{ "unset", cmd_unset, "unset service name",
+	    "remove an -o override of a service" },
+	{ "param", cmd_param,
+	    "param set name=value | param unset name | "
+	    "param show [-x] [name ...]",
+	    "edit or read main.cf parameters" },
+	{ "check", cmd_check, "check",
+	    "report everything wrong in main.cf and master.cf" },
+	{ "backups", cmd_backups, "backups",
+	    "list backup sets, newest first" },
+	{ "rollback", cmd_rollback, "rollback [id]",
+	    "restore a backup set" },
+	{ "help", cmd_help, "help [command]", "print the usage of a command" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const struct cmd *
+cmd_find(const char *name)
+{
+	const struct cmd *c;
+
+	for (c = cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void
+print_usage(FILE *fp)
+{
+	const struct cmd *c;
+
+	fprintf(fp, "usage: pfsubmit [-c dir] [-n] [-j] [-q] [--no-check] "
+	    "[--no-reload]\n                [--detailed-exitcode] "
+	    "[--lock-wait seconds] command [arguments]\n\ncommands:\n");
+	for (c = cmds; c->name != NULL; c++)
+		fprintf(fp, "    %s\n", c->usage);
+}
+
+/* cmd_usage - the usage of one command, then exit 1 */
+void
+cmd_usage(const struct cmd *c)
+{
+	fprintf(stderr, "usage: pfsubmit %s\n", c->usage);
+	exit(EX_PF_FAIL);
+}
+
+/*
+ * common_option - the options every command takes, before or after its
+ * name.  Returns 1 when ch was one of them.
+ */
+int
+common_option(int ch, const char *arg)
+{
+	const char	*errstr;
+
+	switch (ch) {
+	case 'c':
+		opt.config_dir = arg;
+		return 1;
+	case 'n':
+		opt.dry_run = 1;
+		return 1;
+	case 'j':
+		opt.json = 1;
+		return 1;
+	case 'q':
+		opt.quiet = 1;
+		return 1;
+	case OPT_NO_CHECK:
+		opt.no_check = 1;
+		return 1;
+	case OPT_NO_RELOAD:
+		opt.no_reload = 1;
+		return 1;
+	case OPT_DETAILED:
+		opt.detailed = 1;
+		return 1;
+	case OPT_LOCK_WAIT:
+		opt.lock_wait = (int)strtonum(arg, 0, 3600, &errstr);
+		if (errstr != NULL)
+			errx(EX_PF_FAIL, "--lock-wait %s: %s (0 to 3600 "
+			    "seconds)", arg, errstr);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * cmd_getopt - parse a command's options: the common ones and those in
+ * extra (a string of short options and a long option table, either may
+ * be NULL).  Calls fn for each option of its own.  Returns optind.
+ */
+int
+cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
+    const struct option *extra, void (*fn)(int, const char *))
+{
+	static const struct option common[] = { COMMON_LONGOPTS };
+	struct option	*lo;
+	char		 so[64];
+	size_t		 nc, ne = 0, i;
+	int		 ch;
+
+	nc = sizeof(common) / sizeof(common[0]);
+	if (extra != NULL)
+		while (extra[ne].name != NULL)
+			ne++;
+	lo = xcalloc(nc + ne + 1, sizeof(*lo));
+	for (i = 0; i < nc; i++)
+		lo[i] = common[i];
+	for (i = 0; i < ne; i++)
+		lo[nc + i] = extra[i];
+	(void)snprintf(so, sizeof(so), "c:njqh%s", shorts != NULL ? shorts :
+	    "");
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (common_option(ch, optarg))
+			continue;
+		if (ch == 'h') {
+			printf("usage: pfsubmit %s\n", c->usage);
+			exit(EX_PF_OK);
+		}
+		if (ch == '?' || ch == ':' || fn == NULL)
+			cmd_usage(c);
+		fn(ch, optarg);
+	}
+	free(lo);
+	return optind;
+}
+
+/* say - a note for the user on standard error, unless -q */
+void
+say(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (opt.quiet)
+		return;
+	va_start(ap, fmt);
+	fputs("pfsubmit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int
+cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return EX_PF_OK;
+	}
+	if ((c = cmd_find(argv[1])) == NULL)
+		errx(EX_PF_FAIL, "no command %s; try pfsubmit --help",
+		    argv[1]);
+	printf("usage: pfsubmit %s\n    %s\n", c->usage, c->help);
+	return EX_PF_OK;
+}
+
