@@ -357,3 +357,19 @@ bk_prune(int dirfd, int keep)
 	}
 	bk_list_free(s, n);
 }
+
+/*
+ * bk_remove - remove a set again, when the edit it was made for did not
+ * happen (the files are as they were, so the set says nothing new).
+ */
+void
+bk_remove(int dirfd, const char *id)
+{
+	int	 bfd;
+
+	if (!valid_id(id) || (bfd = open_bkdir(dirfd, 0, NULL)) < 0)
+		return;
+	remove_set(bfd, id);
+	(void)fsync(bfd);
+	close(bfd);
+}

@@ -361,10 +361,13 @@ void
 cf_line_replace(struct cf_file *f, size_t i, const char *p, size_t len)
 {
 	struct cf_line	*l = &f->lines[i];
+	char		*copy;
 
+	/* Copy first: p may point into the line being replaced. */
+	copy = xstrndup(p, len);
 	if (l->owned)
 		free((char *)l->p);
-	l->p = xstrndup(p, len);
+	l->p = copy;
 	l->len = len;
 	l->owned = 1;
 	l->kind = (unsigned char)cf_classify(l->p, cf_content_len(l));

@@ -326,7 +326,7 @@ do_enable(struct txn *t, int port, const char *listen, int classic)
 			toks = xreallocarray(toks, ntok + 1, sizeof(*toks));
 			toks[ntok++] = xprintf("%s=%s", ps->name, ps->value);
 		} else if (strcmp(o->value, ps->value) != 0)
-			txn_note(t, "%s/inet: kept %s = %s (the %s profile "
+			txn_note(t, "%s/inet: kept -o %s=%s (the %s profile "
 			    "has %s)", s->field[MCF_SERVICE], o->name,
 			    o->value, classic ? "classic" : "modern",
 			    ps->value);

@@ -207,8 +207,11 @@ show_text(struct conf *c, const char *name, const char *type)
 			o = &s->ov[k];
 			printf("    line %zu: ", o->line + 1);
 			print_quoted(stdout, o->name);
-			printf(" = ");
-			print_quoted(stdout, o->value);
+			printf(" =");
+			if (*o->value != '\0') {
+				putchar(' ');
+				print_quoted(stdout, o->value);
+			}
 			putchar('\n');
 			expand_override(c, s, o, &res);
 			if (res.error != NULL) {

@@ -254,7 +254,12 @@ relop_result(int op, long long delta)
 	}
 }
 
-/* expand_operand - expand a relational operand with a fresh level count */
+/*
+ * expand_operand - expand a relational operand.  Postfix starts it with
+ * a fresh nesting count, so that "a = ${{$a} == {x}}" recurses until the
+ * stack runs out (postconf 3.7 -x dies with SIGSEGV on it); here the
+ * count carries on, and the loop is reported like any other.
+ */
 static int
 expand_operand(struct exp_ctx *c, const char *text, struct buf *out)
 {
@@ -262,7 +267,6 @@ expand_operand(struct exp_ctx *c, const char *text, struct buf *out)
 
 	sub = *c;
 	sub.out = out;
-	sub.level = 0;
 	sub.status = 0;
 	return exp_parse(&sub, text);
 }

@@ -89,14 +89,6 @@ lint_service(struct lint *l, const struct mc_service *s)
 	const struct cf_file	*f = &l->c->master.cf;
 	size_t			 k;
 
-	for (k = 0; k < s->ntok; k++) {
-		if (s->tok[k].err == 0)
-			continue;
-		finding(l, DIAG_ERR, f, s->first, "braces",
-		    "service %.60s: %s in \"%.60s\"; master(8) will not "
-		    "start", s->field[MCF_SERVICE], s->tok[k].err == 1 ?
-		    "missing '}'" : "text after '}'", s->tok[k].text);
-	}
 	for (k = 0; k < s->nov; k++) {
 		o = &s->ov[k];
 		if (exp_is_raw(o->name))

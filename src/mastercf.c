@@ -43,6 +43,7 @@
 #include <arpa/inet.h>
 
 #include <netdb.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,8 +195,14 @@ mc_tokenize(const char *s, size_t len, struct mc_token **tp, size_t *np)
 			}
 			if (t[n].err)
 				bad++;
-		} else
+		} else {
 			t[n].text = xstrndup(s + start, i - start);
+			/* A '{' that never closes swallows the rest. */
+			if (level > 0) {
+				t[n].err = 3;
+				bad++;
+			}
+		}
 		n++;
 	}
 	*tp = t;
@@ -410,6 +417,7 @@ build_service(struct mc_service *s, const struct cf_file *cf)
 		return -1;
 	}
 	(void)parse_options(s, &why);
+	s->opterr = why;
 	return 0;
 }
 
@@ -473,7 +481,8 @@ find_disabled(struct mc_file *m, size_t first, size_t last)
 {
 	const struct cf_line *l;
 	struct mc_service *s;
-	size_t		 i, j, clen, hdr, lastm;
+	size_t		 i, j, k, clen, hdr, lastm;
+	int		 bad;
 
 	for (i = first; i <= last; i++) {
 		l = &m->cf.lines[i];
@@ -515,6 +524,16 @@ find_disabled(struct mc_file *m, size_t first, size_t last)
 			s->npc++;
 		}
 		(void)build_service(s, &m->cf);
+		/* Only a block that would parse cleanly is a service. */
+		bad = s->opterr != NULL;
+		for (k = 0; k < s->ntok; k++)
+			if (s->tok[k].err != 0)
+				bad = 1;
+		if (bad) {
+			mc_service_free(s);
+			m->nsvc--;
+			continue;
+		}
 		i = j - 1;
 	}
 }
@@ -528,9 +547,8 @@ mc_parse(struct mc_file *m, struct diag *d)
 {
 	const struct cf_entry *e;
 	struct mc_service *s;
-	const char	*why;
 	char		*q;
-	size_t		 i;
+	size_t		 i, k;
 	int		 nerr = 0, bad;
 
 	mc_services_free(m);
@@ -538,7 +556,13 @@ mc_parse(struct mc_file *m, struct diag *d)
 	for (i = 0; i < m->cf.nents; i++) {
 		e = &m->cf.ents[i];
 		if (e->kind == CFE_TRIVIA) {
-			find_disabled(m, e->first, e->last);
+			/*
+			 * Before an orphan continuation line, a service
+			 * uncommented here would take the orphan in.
+			 */
+			if (i + 1 == m->cf.nents ||
+			    m->cf.ents[i + 1].kind != CFE_ORPHAN)
+				find_disabled(m, e->first, e->last);
 			continue;
 		}
 		if (e->kind == CFE_ORPHAN) {
@@ -573,12 +597,27 @@ mc_parse(struct mc_file *m, struct diag *d)
 			free(qn);
 			nerr++;
 		}
-		if (parse_options(s, &why) < 0) {
+		for (k = 0; k < s->ntok; k++) {
+			if (s->tok[k].err == 0)
+				continue;
+			q = vquote(s->logical + s->tok[k].off, s->tok[k].len,
+			    60);
+			diag_add(d, DIAG_ERR, m->cf.path, e->first + 1,
+			    "%s \"%s\"; %s", s->tok[k].err == 1 ?
+			    "missing '}' in" : s->tok[k].err == 2 ?
+			    "text after '}' in" : "a '{' that never closes in",
+			    q, s->tok[k].err == 3 ? "it takes in the rest of "
+			    "the entry" : "master(8) will not start");
+			free(q);
+			nerr++;
+		}
+		if (s->opterr != NULL) {
 			q = vquote(s->field[0], strlen(s->field[0]), 60);
 			diag_add(d, DIAG_ERR, m->cf.path, e->first + 1,
 			    "service %s: %s; the daemon will refuse to start",
-			    q, why);
+			    q, s->opterr);
 			free(q);
+			nerr++;
 		}
 	}
 	return nerr > 0 ? -1 : 0;
@@ -613,11 +652,13 @@ mc_port_of(const char *name, char **hostp, char **portp)
 		{ "lmtp", 24 }, { "smtp", 25 }, { "smtps", 465 },
 		{ "submissions", 465 }, { "submission", 587 },
 	};
+	static struct strmap servcache;
 	const char	*colon, *port;
 	const char	*err;
 	struct servent	*se;
 	size_t		 i;
 	long long	 n;
+	intptr_t	 cached;
 
 	if (name[0] == '[' && (colon = strstr(name, "]:")) != NULL) {
 		*hostp = xstrndup(name + 1, (size_t)(colon - name - 1));
@@ -636,9 +677,15 @@ mc_port_of(const char *name, char **hostp, char **portp)
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(known[i].name, port) == 0)
 			return known[i].port;
-	if (*port != '\0' && (se = getservbyname(port, "tcp")) != NULL)
-		return ntohs(se->s_port);
-	return -1;
+	if (*port == '\0')
+		return -1;
+	/* services(5) is read on every call: remember the answers. */
+	if ((cached = (intptr_t)strmap_get(&servcache, port)) != 0)
+		return (int)cached - 2;
+	se = getservbyname(port, "tcp");
+	n = se != NULL ? ntohs(se->s_port) : -1;
+	strmap_put(&servcache, port, (void *)(intptr_t)(n + 2));
+	return (int)n;
 }
 
 /*

@@ -245,7 +245,8 @@ struct mc_token {
 	size_t		 len;
 	char		*text;	/* owned: unwrapped, as the daemon sees it */
 	int		 braced; /* started with '{' and was unwrapped */
-	int		 err;	/* 1: missing '}', 2: text after '}' */
+	int		 err;	/* 1: missing '}', 2: text after '}',
+				   3: a '{' inside that never closes */
 };
 struct mc_override {
 	char		*name;	/* owned */
@@ -270,6 +271,7 @@ struct mc_service {
 	char		*logical; /* owned */
 	size_t		 loglen;
 	size_t		 nfields; /* fields found (< 8 is an error) */
+	const char	*opterr; /* static: a malformed option, or NULL */
 };
 struct mc_file {
 	struct cf_file	 cf;
@@ -394,6 +396,7 @@ void	 bk_list_free(struct bk_set *, size_t);
 int	 bk_read(int, const char *, const char *, char **, size_t *, int *,
 	    struct diag *);
 void	 bk_prune(int, int);
+void	 bk_remove(int, const char *);
 
 /*
  * run.c: child processes, never through a shell.

@@ -414,10 +414,15 @@ restore_failed:
 	status = EX_PF_RESTORE;
 unblock:
 	sf_signals_block(0);
+	/* Restored: the set holds what the files hold again. */
+	if (status == EX_PF_FAIL || status == EX_PF_CHECK) {
+		bk_remove(t->c.dirfd, backup);
+		backup[0] = '\0';
+	}
 report:
 	if (opt.json)
-		print_json(t, changed, diff.p, backup, checked, reloaded,
-		    status == EX_PF_CHECK ? co : NULL);
+		print_json(t, changed, diff.p, backup[0] != '\0' ? backup :
+		    NULL, checked, reloaded, status == EX_PF_CHECK ? co : NULL);
 	else {
 		print_notes(t);
 		if (status == EX_PF_CHECK && co != NULL && *co != '\0')
