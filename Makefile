@@ -81,3 +81,9 @@ clean:
 	rm -rf build
 
 .PHONY: all install uninstall lint clean
+
+# The benchmark: pfsubmit against postconf on 1,000-16,000 services.
+bench: $(PROG)
+	python3 bench/run.py
+
+.PHONY: bench

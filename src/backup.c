@@ -210,29 +210,43 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 			return -1;
 		}
 	}
-	if (n == 1000 || (sfd = openat(bfd, tmp, O_RDONLY | O_DIRECTORY |
-	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		diag_add(d, DIAG_ERR, BK_DIR, 0, "cannot make a backup set");
+	if (n == 1000) {
+		diag_add(d, DIAG_ERR, BK_DIR, 0, "cannot name a backup set");
+		close(bfd);
+		return -1;
+	}
+	if ((sfd = openat(bfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		diag_add(d, DIAG_ERR, BK_DIR, 0, "open %s: %s", tmp,
+		    strerror(errno));
+		(void)unlinkat(bfd, tmp, AT_REMOVEDIR);
 		close(bfd);
 		return -1;
 	}
 	for (i = 0; i < nfiles; i++) {
 		if (!files[i].exists)
 			continue;
+		/*
+		 * Root keeps owner and group; a user editing a staging
+		 * directory of their own may not be in the file's group.
+		 */
 		if (sf_write_new(sfd, files[i].name, files[i].data,
-		    files[i].len, files[i].st->st_mode, files[i].st->st_uid,
-		    files[i].st->st_gid, d) == -1)
+		    files[i].len, files[i].st->st_mode, geteuid() == 0 ?
+		    files[i].st->st_uid : geteuid(), geteuid() == 0 ?
+		    files[i].st->st_gid : getegid(), d) == -1)
 			goto fail;
 	}
 	if (sf_write_new(sfd, "info", info, strlen(info), 0600, geteuid(),
 	    getegid(), d) == -1)
 		goto fail;
-	if (fsync(sfd) == -1 || renameat(bfd, tmp, bfd, id) == -1 ||
-	    fsync(bfd) == -1) {
+	if (fsync(sfd) == -1 || renameat(bfd, tmp, bfd, id) == -1) {
 		diag_add(d, DIAG_ERR, BK_DIR, 0, "cannot complete backup set "
 		    "%s: %s", id, strerror(errno));
 		goto fail;
 	}
+	/* The set is complete under its name; only durability is in doubt. */
+	if (fsync(bfd) == -1)
+		diag_add(d, DIAG_WARN, BK_DIR, 0, "fsync: %s", strerror(errno));
 	close(sfd);
 	close(bfd);
 	(void)strlcpy(idout, id, idlen);

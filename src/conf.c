@@ -22,6 +22,7 @@
  * undefined and that is said.
  */
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,22 +74,36 @@ absolute(const char *dir)
 int
 conf_open_dir(struct conf *c, const char *dir, int for_write, struct diag *d)
 {
-	char	*def;
-
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
+	c->is_default = -1;
 	strmap_init(&c->defaults);
 	diag_init(&c->d);
-	def = conf_config_directory();
-	c->dir = xstrdup(dir != NULL ? dir : def);
+	/* Asking postconf costs a process: only when -c was not given. */
+	c->dir = dir != NULL ? xstrdup(dir) : conf_config_directory();
 	c->absdir = absolute(c->dir);
-	c->is_default = strcmp(c->absdir, def) == 0;
-	free(def);
 	mp_init(&c->main, "main.cf");
 	mc_init(&c->master, "master.cf");
 	if ((c->dirfd = sf_open_dir(c->dir, for_write, d)) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * conf_is_default - is this Postfix's default configuration directory
+ * (so that postfix runs without -c, as multi-instance setups need)?
+ */
+int
+conf_is_default(struct conf *c)
+{
+	char	*def;
+
+	if (c->is_default == -1) {
+		def = conf_config_directory();
+		c->is_default = strcmp(c->absdir, def) == 0;
+		free(def);
+	}
+	return c->is_default;
 }
 
 static char *
@@ -212,18 +227,117 @@ parse_defaults(struct conf *c, const char *out)
 	}
 }
 
+/*
+ * Parameters that postconf derives from master.cf: every service that
+ * runs a delivery agent gets "<service>_<suffix>" with the default
+ * "$<parameter>".  postconf -c DIR -d would list them too, but it takes
+ * seconds on a master.cf of thousands of services; this is the same
+ * rule, applied here.
+ */
+static const struct {
+	const char	*suffix;
+	const char	*param;
+} service_params[] = {
+	{ "_time_limit", "command_time_limit" },	/* pipe and spawn */
+	{ "_recipient_limit", "default_recipient_limit" },
+	{ "_extra_recipient_limit", "default_extra_recipient_limit" },
+	{ "_recipient_refill_limit", "default_recipient_refill_limit" },
+	{ "_recipient_refill_delay", "default_recipient_refill_delay" },
+	{ "_delivery_slot_cost", "default_delivery_slot_cost" },
+	{ "_delivery_slot_loan", "default_delivery_slot_loan" },
+	{ "_delivery_slot_discount", "default_delivery_slot_discount" },
+	{ "_minimum_delivery_slots", "default_minimum_delivery_slots" },
+	{ "_initial_destination_concurrency",
+	    "initial_destination_concurrency" },
+	{ "_destination_concurrency_limit",
+	    "default_destination_concurrency_limit" },
+	{ "_destination_recipient_limit",
+	    "default_destination_recipient_limit" },
+	{ "_destination_concurrency_positive_feedback",
+	    "default_destination_concurrency_positive_feedback" },
+	{ "_destination_concurrency_negative_feedback",
+	    "default_destination_concurrency_negative_feedback" },
+	{ "_destination_concurrency_failed_cohort_limit",
+	    "default_destination_concurrency_failed_cohort_limit" },
+	{ "_destination_rate_delay", "default_destination_rate_delay" },
+	{ "_transport_rate_delay", "default_transport_rate_delay" },
+};
+
+static void
+add_service_params(struct conf *c)
+{
+	const struct mc_service *s;
+	const char	*cmd;
+	char		*name;
+	size_t		 i, k, first, last;
+
+	for (i = 0; i < c->master.nsvc; i++) {
+		s = &c->master.svc[i];
+		if (!s->enabled || s->ntok < MC_NFIELDS)
+			continue;
+		cmd = s->field[MCF_COMMAND];
+		first = 1;
+		last = sizeof(service_params) / sizeof(service_params[0]);
+		if (strcmp(cmd, "pipe") == 0)
+			first = 0;
+		else if (strcmp(cmd, "spawn") == 0) {
+			first = 0;
+			last = 1;
+		} else if (strcmp(cmd, "local") != 0 &&
+		    strcmp(cmd, "error") != 0 && strcmp(cmd, "virtual") != 0 &&
+		    strcmp(cmd, "smtp") != 0 && strcmp(cmd, "lmtp") != 0)
+			continue;
+		for (k = first; k < last; k++) {
+			name = xprintf("%s%s", s->field[MCF_SERVICE],
+			    service_params[k].suffix);
+			if (strmap_get(&c->defaults, name) == NULL)
+				strmap_put(&c->defaults, name, xprintf("$%s",
+				    service_params[k].param));
+			free(name);
+		}
+	}
+}
+
+/*
+ * load_defaults - Postfix's built-in defaults, from postconf -d run on a
+ * private, empty configuration directory (so that the cost does not
+ * grow with the user's master.cf), plus the service-derived ones.
+ */
 static void
 load_defaults(struct conf *c)
 {
-	const char *const argv1[] = { PATH_POSTCONF, "-c", c->absdir, "-d",
-	    NULL };
-	const char *const argv2[] = { PATH_POSTCONF, "-d", NULL };
+	const char	*argv[5];
 	struct run_result r;
+	char		 tmpl[] = "/tmp/pfsubmit-defaults.XXXXXX";
+	char		*mainp = NULL, *masterp = NULL;
+	int		 fd, ok = 0;
 
 	c->defaults_loaded = 1;
-	if (run_cmd(argv1, RUN_STDOUT, 30, &r) == 0 ||
-	    (run_result_free(&r), run_cmd(argv2, RUN_STDOUT, 30, &r) == 0)) {
+	buf_init(&r.out);
+	if (mkdtemp(tmpl) != NULL) {
+		mainp = xprintf("%s/main.cf", tmpl);
+		masterp = xprintf("%s/master.cf", tmpl);
+		if ((fd = open(mainp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+		    0600)) != -1)
+			close(fd);
+		if ((fd = open(masterp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW, 0600)) != -1)
+			close(fd);
+		argv[0] = PATH_POSTCONF;
+		argv[1] = "-c";
+		argv[2] = tmpl;
+		argv[3] = "-d";
+		argv[4] = NULL;
+		ok = run_cmd(argv, RUN_STDOUT, 30, &r) == 0;
+		(void)unlink(mainp);
+		(void)unlink(masterp);
+		(void)rmdir(tmpl);
+		free(mainp);
+		free(masterp);
+	}
+	if (ok) {
 		parse_defaults(c, r.out.p);
+		add_service_params(c);
 		c->defaults_ok = 1;
 	} else
 		diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf -d did not run; "

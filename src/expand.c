@@ -33,6 +33,8 @@
  * are numeric when both operands are all digits.
  */
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,7 +290,7 @@ parse_relational(struct exp_ctx *c, const char **lookup, char **bp)
 	char		*cp = *bp, *left, *right, *op_pos, save;
 	size_t		 op_len, type_len, i;
 	int		 op = -1, level_op = 0, result = 0;
-	long long	 lv, rv, delta;
+	long long	 lv, rv;
 
 	if ((left = curly_payload(c, &cp)) == NULL)
 		return c->status;
@@ -346,11 +348,17 @@ parse_relational(struct exp_ctx *c, const char **lookup, char **bp)
 			} else
 				result = relop_result(op,
 				    lv < rv ? -1 : lv > rv);
-		} else if (alldig(lb.p) && alldig(rb.p) &&
-		    strlen(lb.p) < 18 && strlen(rb.p) < 18) {
-			delta = strtoll(lb.p, NULL, 10) -
-			    strtoll(rb.p, NULL, 10);
-			result = relop_result(op, delta);
+		} else if (alldig(lb.p) && alldig(rb.p)) {
+			/* Past the range of a long, Postfix gives up too. */
+			errno = 0;
+			lv = strtoll(lb.p, NULL, 10);
+			rv = errno == 0 ? strtoll(rb.p, NULL, 10) : 0;
+			if (errno == ERANGE)
+				exp_error(c, "bad conversion: \"%.40s\"",
+				    lv == LLONG_MAX ? lb.p : rb.p);
+			else
+				result = relop_result(op,
+				    lv < rv ? -1 : lv > rv);
 		} else
 			result = relop_result(op, strcmp(lb.p, rb.p));
 	}

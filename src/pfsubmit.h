@@ -322,7 +322,7 @@ int	 mp_split(const char *, size_t, char **, char **);
 struct conf {
 	char		*dir;	/* owned: as given or found */
 	char		*absdir; /* owned: dir as an absolute path */
-	int		 is_default; /* dir is Postfix's default */
+	int		 is_default; /* dir is Postfix's default; -1: ask */
 	int		 dirfd;
 	struct mp_file	 main;
 	struct mc_file	 master;
@@ -335,6 +335,7 @@ int	 conf_open_dir(struct conf *, const char *, int, struct diag *);
 int	 conf_load(struct conf *, struct diag *);
 int	 conf_reparse(struct conf *, struct diag *);
 void	 conf_free(struct conf *);
+int	 conf_is_default(struct conf *);
 const char *conf_default(struct conf *, const char *);
 int	 conf_is_builtin(struct conf *, const char *);
 int	 conf_postfix_version(struct conf *, int *, int *);
@@ -360,6 +361,13 @@ int	 sf_check_secure(const struct stat *, const char *, int,
 	    struct diag *);
 int	 sf_lock(int, const char *, int, struct sf_lock *, struct diag *);
 void	 sf_unlock(int, struct sf_lock *);
+#define SF_NEW		".pfsubmit-new"	/* staged new contents */
+#define SF_OLD		".pfsubmit-old"	/* the original, kept for revert */
+int	 sf_stage(int, const char *, const char *, size_t,
+	    const struct stat *, struct diag *);
+int	 sf_install(int, const char *, const struct stat *, struct diag *);
+int	 sf_revert(int, const char *, struct diag *);
+void	 sf_discard(int, const char *);
 int	 sf_replace(int, const char *, const char *, size_t,
 	    const struct stat *, const struct stat *, struct diag *);
 int	 sf_write_new(int, const char *, const char *, size_t, mode_t,

@@ -34,8 +34,10 @@
  *     wait is bounded.
  *  4. Hold both locks for the whole transaction, and write new contents
  *     to a separate "<file>.pfsubmit-new": write all, give it the
- *     original's owner and then its mode, fsync, make sure the original
- *     did not change meanwhile, rename over it, fsync the directory.
+ *     original's owner and then its mode, fsync; then keep the original
+ *     as "<file>.pfsubmit-old" (a hard link), make sure it did not change
+ *     meanwhile, rename the new file over it, fsync the directory.  Going
+ *     back is one rename of the kept original, which needs no space.
  *  5. Remove every temporary file on every exit: registered files are
  *     removed by an atexit handler and by the handlers of the common
  *     termination signals.
@@ -288,6 +290,16 @@ sf_read(int dirfd, const char *name, const char *what, char **datap,
 	return 0;
 }
 
+/* now_ms - a monotonic clock in milliseconds */
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
 same_file(const struct stat *a, const struct stat *b)
 {
@@ -303,14 +315,14 @@ sf_lock(int dirfd, const char *name, int wait, struct sf_lock *lk,
     struct diag *d)
 {
 	struct stat	 fst, pst;
-	time_t		 deadline;
+	long long	 deadline;
 	int		 fd, tries = 0;
 
 	lk->fd = -1;
 	lk->used = 0;
 	if (strlcpy(lk->name, name, sizeof(lk->name)) >= sizeof(lk->name))
 		return -1;
-	deadline = time(NULL) + wait;
+	deadline = now_ms() + (long long)wait * 1000;
 	for (;;) {
 		if (++tries > 1000) {
 			diag_add(d, DIAG_ERR, name, 0, "cannot get a stable "
@@ -332,7 +344,7 @@ sf_lock(int dirfd, const char *name, int wait, struct sf_lock *lk,
 				    strerror(errno));
 				return -1;
 			}
-			if (time(NULL) >= deadline) {
+			if (now_ms() >= deadline) {
 				diag_add(d, DIAG_ERR, name, 0, "locked by "
 				    "another postconf or pfsubmit for %d "
 				    "seconds; gave up (try again, or raise "
@@ -465,28 +477,51 @@ sf_fsync_dir(int dirfd)
 	return fsync(dirfd);
 }
 
+static int
+side_name(char *buf, size_t size, const char *name, const char *suffix)
+{
+	return (size_t)snprintf(buf, size, "%s%s", name, suffix) >= size ?
+	    -1 : 0;
+}
+
 /*
- * sf_replace - atomically replace file name with data, keeping the
- * original's owner and mode (orig).  With expect, first make sure the
- * file is still the one that was read.  On failure the original is
- * untouched and the temporary file is gone.
+ * sf_stage - write the new contents of file name to "<name>.pfsubmit-new"
+ * with the owner and mode of the original (orig), fsynced, ready for
+ * sf_install.  A leftover of a killed run is replaced (we hold the lock).
  */
 int
-sf_replace(int dirfd, const char *name, const char *data, size_t len,
-    const struct stat *orig, const struct stat *expect, struct diag *d)
+sf_stage(int dirfd, const char *name, const char *data, size_t len,
+    const struct stat *orig, struct diag *d)
 {
-	struct stat	 now;
-	char		 tmp[SF_NAMELEN];
+	char	 tmp[SF_NAMELEN];
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.pfsubmit-new", name) >=
-	    sizeof(tmp))
+	if (side_name(tmp, sizeof(tmp), name, SF_NEW) == -1)
 		return -1;
-	/* A leftover from a run that was killed; we hold the lock. */
 	(void)unlinkat(dirfd, tmp, 0);
 	if (sf_write_new(dirfd, tmp, data, len, orig->st_mode, orig->st_uid,
 	    orig->st_gid, d) == -1)
 		return -1;
 	sf_cleanup_register(dirfd, tmp);
+	return 0;
+}
+
+/*
+ * sf_install - put the staged file in place of name.  The original stays
+ * reachable as "<name>.pfsubmit-old" (a hard link: it costs no space and
+ * cannot fail for lack of it), so that sf_revert can put it back with one
+ * rename.  With expect, first make sure the file is still the one that
+ * was read.  On failure the original is in place and untouched.
+ */
+int
+sf_install(int dirfd, const char *name, const struct stat *expect,
+    struct diag *d)
+{
+	struct stat	 now;
+	char		 tmp[SF_NAMELEN], old[SF_NAMELEN];
+
+	if (side_name(tmp, sizeof(tmp), name, SF_NEW) == -1 ||
+	    side_name(old, sizeof(old), name, SF_OLD) == -1)
+		return -1;
 	if (expect != NULL) {
 		if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !same_file(&now, expect) || now.st_size != expect->st_size ||
@@ -495,12 +530,20 @@ sf_replace(int dirfd, const char *name, const char *data, size_t len,
 			diag_add(d, DIAG_ERR, name, 0, "changed by someone "
 			    "else while pfsubmit worked on it; nothing "
 			    "written, run pfsubmit again");
-			goto fail;
+			return -1;
 		}
 	}
+	(void)unlinkat(dirfd, old, 0);
+	if (linkat(dirfd, name, dirfd, old, 0) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "link: %s", strerror(errno));
+		return -1;
+	}
+	sf_cleanup_register(dirfd, old);
 	if (renameat(dirfd, tmp, dirfd, name) == -1) {
 		diag_add(d, DIAG_ERR, name, 0, "rename: %s", strerror(errno));
-		goto fail;
+		(void)unlinkat(dirfd, old, 0);
+		sf_cleanup_unregister(dirfd, old);
+		return -1;
 	}
 	sf_cleanup_unregister(dirfd, tmp);
 	if (sf_fsync_dir(dirfd) == -1) {
@@ -509,8 +552,65 @@ sf_replace(int dirfd, const char *name, const char *data, size_t len,
 		    strerror(errno));
 	}
 	return 0;
-fail:
-	(void)unlinkat(dirfd, tmp, 0);
-	sf_cleanup_unregister(dirfd, tmp);
-	return -1;
+}
+
+/*
+ * sf_revert - put the original that sf_install kept back in place: the
+ * same inode, so the same bytes, owner and mode.
+ */
+int
+sf_revert(int dirfd, const char *name, struct diag *d)
+{
+	char	 old[SF_NAMELEN];
+
+	if (side_name(old, sizeof(old), name, SF_OLD) == -1)
+		return -1;
+	if (renameat(dirfd, old, dirfd, name) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "cannot put the original back: "
+		    "rename: %s", strerror(errno));
+		return -1;
+	}
+	sf_cleanup_unregister(dirfd, old);
+	if (sf_fsync_dir(dirfd) == -1)
+		diag_add(d, DIAG_WARN, name, 0, "fsync of the directory: %s",
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * sf_discard - remove what sf_stage and sf_install left beside name: the
+ * staged file (if not installed) and the kept original (once the new
+ * file is final), and leftovers of a run that was killed.
+ */
+void
+sf_discard(int dirfd, const char *name)
+{
+	char	 tmp[SF_NAMELEN], old[SF_NAMELEN];
+
+	if (side_name(tmp, sizeof(tmp), name, SF_NEW) == 0) {
+		(void)unlinkat(dirfd, tmp, 0);
+		sf_cleanup_unregister(dirfd, tmp);
+	}
+	if (side_name(old, sizeof(old), name, SF_OLD) == 0) {
+		(void)unlinkat(dirfd, old, 0);
+		sf_cleanup_unregister(dirfd, old);
+	}
+}
+
+/*
+ * sf_replace - atomically replace file name with data, keeping the
+ * original's owner and mode (orig); sf_stage, sf_install, sf_discard.
+ * On failure the original is untouched and no temporary file is left.
+ */
+int
+sf_replace(int dirfd, const char *name, const char *data, size_t len,
+    const struct stat *orig, const struct stat *expect, struct diag *d)
+{
+	int	 r;
+
+	if (sf_stage(dirfd, name, data, len, orig, d) == -1)
+		return -1;
+	r = sf_install(dirfd, name, expect, d);
+	sf_discard(dirfd, name);
+	return r;
 }

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +113,10 @@ txn_begin(struct txn *t, int argc, char **argv)
 				bad = 1;
 		}
 	}
+	/* Leftovers of a run that was killed; we hold the locks. */
+	if (!bad && !opt.dry_run)
+		for (k = 0; k < 2; k++)
+			sf_discard(t->c.dirfd, names[k]);
 	if (!bad && conf_load(&t->c, &d) == -1) {
 		diag_add(&d, DIAG_ERR, NULL, 0, "refusing to edit a "
 		    "configuration with errors; see pfsubmit check");
@@ -171,7 +176,7 @@ postfix_argv(struct txn *t, const char *verb, const char **argv)
 	int	 i = 0;
 
 	argv[i++] = PATH_POSTFIX;
-	if (!t->c.is_default) {
+	if (!conf_is_default(&t->c)) {
 		argv[i++] = "-c";
 		argv[i++] = t->c.absdir;
 	}
@@ -197,21 +202,17 @@ check_output(const struct buf *out)
 }
 
 /*
- * restore - put back the originals of the files that were replaced.
+ * revert - put back the originals of the files that were installed.
  * Returns -1 when that failed too.
  */
 static int
-restore(struct txn *t, const int *installed, struct diag *d)
+revert(struct txn *t, const int *installed, struct diag *d)
 {
 	int	 k, bad = 0;
 
-	for (k = 0; k < 2; k++) {
-		if (!installed[k])
-			continue;
-		if (sf_replace(t->c.dirfd, names[k], t->orig[k],
-		    t->origlen[k], &txn_file(t, k)->st, NULL, d) == -1)
+	for (k = 0; k < 2; k++)
+		if (installed[k] && sf_revert(t->c.dirfd, names[k], d) == -1)
 			bad = 1;
-	}
 	return bad ? -1 : 0;
 }
 
@@ -336,14 +337,22 @@ txn_commit(struct txn *t)
 	free(info);
 	bk_prune(t->c.dirfd, PF_BACKUP_KEEP);
 
+	/* Stage both new files before either is installed. */
+	for (k = 0; k < 2; k++) {
+		if (changed[k] && sf_stage(t->c.dirfd, names[k], nb[k].p,
+		    nb[k].len, &txn_file(t, k)->st, &d) == -1) {
+			status = EX_PF_FAIL;
+			goto discard;
+		}
+	}
 	sf_signals_block(1);
 	for (k = 0; k < 2; k++) {
 		if (!changed[k])
 			continue;
-		if (sf_replace(t->c.dirfd, names[k], nb[k].p, nb[k].len,
-		    &txn_file(t, k)->st, &txn_file(t, k)->st, &d) == -1) {
-			if (restore(t, installed, &d) == -1)
-				goto restore_failed;
+		if (sf_install(t->c.dirfd, names[k], &txn_file(t, k)->st,
+		    &d) == -1) {
+			if (revert(t, installed, &d) == -1)
+				goto revert_failed;
 			status = EX_PF_FAIL;
 			goto unblock;
 		}
@@ -358,9 +367,10 @@ txn_commit(struct txn *t)
 		    len != nb[k].len || memcmp(data, nb[k].p, len) != 0) {
 			free(data);
 			diag_add(&d, DIAG_ERR, txn_file(t, k)->path, 0,
-			    "does not read back as written");
-			if (restore(t, installed, &d) == -1)
-				goto restore_failed;
+			    "does not read back as written; both files put "
+			    "back as they were");
+			if (revert(t, installed, &d) == -1)
+				goto revert_failed;
 			status = EX_PF_CHECK;
 			goto unblock;
 		}
@@ -373,16 +383,19 @@ txn_commit(struct txn *t)
 		if (r.status != 0) {
 			run_result_free(&r);
 			diag_add(&d, DIAG_ERR, NULL, 0, "postfix check failed "
-			    "(status %d); both files restored as they were",
+			    "(status %d); both files put back as they were",
 			    r.status);
-			if (restore(t, installed, &d) == -1)
-				goto restore_failed;
+			if (revert(t, installed, &d) == -1)
+				goto revert_failed;
 			status = EX_PF_CHECK;
 			goto unblock;
 		}
 		run_result_free(&r);
 		checked = 1;
 	}
+	/* The new files are final: drop the kept originals. */
+	for (k = 0; k < 2; k++)
+		sf_discard(t->c.dirfd, names[k]);
 	sf_signals_block(0);
 
 	if (!opt.no_reload) {
@@ -407,18 +420,34 @@ txn_commit(struct txn *t)
 		status = EX_PF_CHANGED;
 	goto report;
 
-restore_failed:
+revert_failed:
+	/*
+	 * Remove what was staged and not installed, but leave the kept
+	 * originals (*.pfsubmit-old) for the administrator.
+	 */
+	for (k = 0; k < 2; k++) {
+		char	 side[SF_NAMELEN];
+
+		(void)snprintf(side, sizeof(side), "%s%s", names[k], SF_NEW);
+		(void)unlinkat(t->c.dirfd, side, 0);
+		sf_cleanup_unregister(t->c.dirfd, side);
+		(void)snprintf(side, sizeof(side), "%s%s", names[k], SF_OLD);
+		sf_cleanup_unregister(t->c.dirfd, side);
+	}
 	diag_add(&d, DIAG_ERR, NULL, 0, "RESTORING FAILED: main.cf and "
 	    "master.cf may not match; the originals are in %s/%s/%s",
 	    t->c.dir, BK_DIR, backup);
 	status = EX_PF_RESTORE;
+	sf_signals_block(0);
+	goto report;
 unblock:
 	sf_signals_block(0);
-	/* Restored: the set holds what the files hold again. */
-	if (status == EX_PF_FAIL || status == EX_PF_CHECK) {
-		bk_remove(t->c.dirfd, backup);
-		backup[0] = '\0';
-	}
+discard:
+	for (k = 0; k < 2; k++)
+		sf_discard(t->c.dirfd, names[k]);
+	/* Nothing changed: the set holds what the files hold. */
+	bk_remove(t->c.dirfd, backup);
+	backup[0] = '\0';
 report:
 	if (opt.json)
 		print_json(t, changed, diff.p, backup[0] != '\0' ? backup :
