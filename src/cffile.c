@@ -252,7 +252,8 @@ cf_group(struct cf_file *f)
 				f->ents[f->nents - 1].last = i;
 			} else {
 				if (npend)
-					cf_add_entry(f, CFE_TRIVIA, pend, i - 1);
+					cf_add_entry(f, CFE_TRIVIA, pend,
+					    i - 1);
 				cf_add_entry(f, CFE_ORPHAN, i, i);
 				open = 1;
 			}

@@ -43,7 +43,8 @@ info_field(const char *info, const char *key)
 		if ((size_t)(nl - p) >= klen + 2 &&
 		    strncmp(p, key, klen) == 0 && p[klen] == ':' &&
 		    p[klen + 1] == ' ')
-			return xstrndup(p + klen + 2, (size_t)(nl - p) - klen - 2);
+			return xstrndup(p + klen + 2,
+			    (size_t)(nl - p) - klen - 2);
 		p = *nl == '\0' ? nl : nl + 1;
 	}
 	return xstrdup("");
@@ -221,7 +222,7 @@ cmd_rollback(int argc, char **argv)
 		    "not restoring it", id);
 		goto fail;
 	}
-	diag_print(&d, stderr, DIAG_WARN);
+	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	bk_list_free(sets, n);
 	r = txn_commit(&t);

@@ -201,9 +201,9 @@ warn_setup(struct txn *t, int tls)
 		conf_expand_main(&t->c, v != NULL ? v : "", &b);
 		if (*a.text == '\0' && *b.text == '\0')
 			txn_note(t, "warning: main.cf sets no server "
-			    "certificate (smtpd_tls_cert_file, "
-			    "smtpd_tls_key_file): clients cannot start TLS, "
-			    "so they cannot log in");
+			    "certificate (smtpd_tls_cert_file and "
+			    "smtpd_tls_key_file, or smtpd_tls_chain_files): "
+			    "clients cannot start TLS, so they cannot log in");
 		exp_result_free(&a);
 		exp_result_free(&b);
 	} else
@@ -688,6 +688,12 @@ cmd_set_restriction(int argc, char **argv)
 			    (sname[i] >= '0' && sname[i] <= '9')))
 				sname[i] = '_';
 		auto_via = xprintf("%s_%s_restrictions", sname, argv[n + 1]);
+		/* A service called "smtpd" would give the override's name. */
+		if (strcmp(auto_via, name) == 0) {
+			free(auto_via);
+			auto_via = xprintf("pfsubmit_%s_%s_restrictions",
+			    sname, argv[n + 1]);
+		}
 	}
 	free(sname);
 	free(stype);

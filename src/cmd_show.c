@@ -40,7 +40,7 @@ open_conf(struct conf *c, int for_write)
 		r = -1;
 	else
 		r = conf_load(c, &d);
-	diag_print(&d, stderr, r == -1 ? DIAG_ERR : DIAG_WARN);
+	diag_print(&d, stderr, r == -1 ? DIAG_ERR : DIAG_SHOWN(DIAG_WARN));
 	if (r == -1 && d.nerr == 0)
 		fprintf(stderr, "pfsubmit: cannot read the configuration\n");
 	diag_free(&d);
@@ -288,7 +288,7 @@ cmd_show(int argc, char **argv)
 		show_json(&c, name, type);
 	else
 		show_text(&c, name, type);
-	diag_print(&c.d, stderr, DIAG_NOTE);
+	diag_print(&c.d, stderr, DIAG_SHOWN(DIAG_NOTE));
 	conf_free(&c);
 	free(name);
 	return EX_PF_OK;
@@ -412,7 +412,7 @@ param_show(int argc, char **argv)
 		json_end_obj(&j);
 		json_finish(&j);
 	}
-	diag_print(&c.d, stderr, DIAG_NOTE);
+	diag_print(&c.d, stderr, DIAG_SHOWN(DIAG_NOTE));
 	conf_free(&c);
 	return bad ? EX_PF_FAIL : EX_PF_OK;
 }

@@ -304,7 +304,8 @@ parse_relational(struct exp_ctx *c, const char **lookup, char **bp)
 		save = cp[op_len];
 		cp[op_len] = '\0';
 		exp_error(c, "\"==\" or \"!=\" or \"<\" or \"<=\" or \">=\" "
-		    "or \">\" expected at: \"...%.40s}>>>%.20s\"", left, op_pos);
+		    "or \">\" expected at: \"...%.40s}>>>%.20s\"", left,
+		    op_pos);
 		cp[op_len] = save;
 		return c->status;
 	}
@@ -466,7 +467,8 @@ exp_callback(struct exp_ctx *c, int type, char *text)
 		if (lookup == NULL || *lookup == '\0' || c->scan)
 			c->status |= exp_parse(c, iffalse);
 		if (*cp != '\0') {
-			exp_error(c, "unexpected input at: \"...%.40s}>>>%.20s\"",
+			exp_error(c, "unexpected input at: "
+			    "\"...%.40s}>>>%.20s\"",
 			    iffalse, cp);
 			goto out;
 		}

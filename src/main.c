@@ -69,6 +69,8 @@ main(int argc, char *argv[])
 	hygiene();
 	setprogname("pfsubmit");
 	opt.lock_wait = PF_LOCK_WAIT;
+	opt.argc = argc;
+	opt.argv = argv;
 	while ((ch = getopt_long(argc, argv, "+c:njqhV", longopts, NULL))
 	    != -1) {
 		if (common_option(ch, optarg))

@@ -59,7 +59,7 @@
 #define EX_PF_OK		0	/* done, or nothing to do */
 #define EX_PF_FAIL		1	/* failed before anything changed */
 #define EX_PF_CHECK		2	/* check failed, originals restored */
-#define EX_PF_RELOAD		3	/* installed and checked, reload failed */
+#define EX_PF_RELOAD		3	/* installed, checked; reload failed */
 #define EX_PF_RESTORE		4	/* restore failed: inconsistent */
 #define EX_PF_CHANGED		5	/* --detailed-exitcode: changed */
 
@@ -221,7 +221,7 @@ struct exp_ctx;
 typedef const char *(*exp_lookup_fn)(const char *, void *);
 struct exp_result {
 	char		*text;	/* owned: the expansion */
-	char		*error;	/* owned, NULL if none: the first syntax error */
+	char		*error;	/* owned, or NULL: the first syntax error */
 	char		*undef;	/* owned, NULL if none: first undefined name */
 	int		 depth;	/* nesting exceeded */
 };
@@ -411,7 +411,7 @@ void	 bk_remove(int, const char *);
  */
 struct run_result {
 	int		 status; /* exit status, or 128+signal, -1: not run */
-	struct buf	 out;	/* what it printed (stdout+stderr, or the pty) */
+	struct buf	 out;	/* what it printed (stdout+stderr or pty) */
 };
 int	 run_cmd(const char *const *, int, int, struct run_result *);
 void	 run_result_free(struct run_result *);
@@ -493,8 +493,13 @@ struct opts {
 	int		 no_reload;	/* --no-reload */
 	int		 detailed;	/* --detailed-exitcode */
 	int		 lock_wait;	/* --lock-wait */
+	int		 argc;		/* the whole command line, */
+	char		**argv;		/* for the backup's info */
 };
 extern struct opts opt;
+
+/* The least severity printed: -q leaves only errors. */
+#define DIAG_SHOWN(sev)	(opt.quiet ? DIAG_ERR : (sev))
 
 /* Long options shared by every command (main.c). */
 #define OPT_NO_CHECK	256

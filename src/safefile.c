@@ -524,7 +524,8 @@ sf_install(int dirfd, const char *name, const struct stat *expect,
 		return -1;
 	if (expect != NULL) {
 		if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !same_file(&now, expect) || now.st_size != expect->st_size ||
+		    !same_file(&now, expect) ||
+		    now.st_size != expect->st_size ||
 		    now.st_mtim.tv_sec != expect->st_mtim.tv_sec ||
 		    now.st_mtim.tv_nsec != expect->st_mtim.tv_nsec) {
 			diag_add(d, DIAG_ERR, name, 0, "changed by someone "

@@ -88,11 +88,28 @@ txn_begin(struct txn *t, int argc, char **argv)
 	t->lk[0].fd = t->lk[1].fd = -1;
 	diag_init(&t->notes);
 	diag_init(&d);
+	/* The whole command line, quoted as a shell would need it. */
+	(void)argc;
+	(void)argv;
 	buf_init(&cmd);
 	buf_adds(&cmd, "pfsubmit");
-	for (k = 0; k < argc; k++) {
+	for (k = 1; k < opt.argc; k++) {
 		buf_addc(&cmd, ' ');
-		buf_adds(&cmd, argv[k]);
+		if (opt.argv[k][strspn(opt.argv[k], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-./:=,@+%")] ==
+		    '\0' && opt.argv[k][0] != '\0')
+			buf_adds(&cmd, opt.argv[k]);
+		else {
+			const char *p;
+
+			buf_addc(&cmd, '\'');
+			for (p = opt.argv[k]; *p != '\0'; p++)
+				if (*p == '\'')
+					buf_adds(&cmd, "'\\''");
+				else
+					buf_addc(&cmd, *p);
+			buf_addc(&cmd, '\'');
+		}
 	}
 	t->command = buf_take(&cmd);
 
@@ -133,7 +150,7 @@ txn_begin(struct txn *t, int argc, char **argv)
 			    txn_file(t, k)->path, 0, &d) == -1)
 				bad = 1;
 	}
-	diag_print(&d, stderr, bad ? DIAG_ERR : DIAG_WARN);
+	diag_print(&d, stderr, bad ? DIAG_ERR : DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	if (bad) {
 		txn_end(t);
@@ -407,9 +424,10 @@ txn_commit(struct txn *t)
 			run_result_free(&r);
 			postfix_argv(t, "reload", argv);
 			if (run_cmd(argv, 0, 120, &r) != 0) {
-				diag_add(&d, DIAG_ERR, NULL, 0, "postfix reload "
-				    "failed (status %d); the new files are in "
-				    "place and checked", r.status);
+				diag_add(&d, DIAG_ERR, NULL, 0,
+				    "postfix reload failed (status %d); the "
+				    "new files are in place and checked",
+				    r.status);
 				status = EX_PF_RELOAD;
 			} else
 				reloaded = 1;
@@ -465,7 +483,7 @@ report:
 			    reloaded ? "; postfix reloaded" : "");
 	}
 out:
-	diag_print(&d, stderr, DIAG_WARN);
+	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	free(co);
 	buf_free(&diff);
