@@ -334,11 +334,7 @@ bk_read(int dirfd, const char *id, const char *name, char **datap,
 	int		 bfd, sfd, r;
 
 	*existsp = 0;
-	if (!valid_id(id)) {
-		diag_add(d, DIAG_ERR, NULL, 0, "no backup set %s", id);
-		return -1;
-	}
-	if ((bfd = open_bkdir(dirfd, 0, d)) < 0) {
+	if (!valid_id(id) || (bfd = open_bkdir(dirfd, 0, d)) < 0) {
 		diag_add(d, DIAG_ERR, NULL, 0, "no backup set %s", id);
 		return -1;
 	}

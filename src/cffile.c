@@ -188,7 +188,8 @@ cf_load(struct cf_file *f, const char *data, size_t len, struct diag *d)
 	}
 	f->crlf = ncrlf > nlf;
 	cf_group(f);
-	for (i = 0; i < f->nents; i++) {
+	/* An overlong line is reported once, not again as its entry. */
+	for (i = 0; i < f->nents && !bad; i++) {
 		const struct cf_entry *e = &f->ents[i];
 
 		if (e->kind == CFE_TRIVIA)

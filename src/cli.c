@@ -135,6 +135,23 @@ common_option(int ch, const char *arg)
 }
 
 /*
+ * bad_option - one line for an option that is unknown or lacks its
+ * value, then exit 1.  The text is the user's: quote it.
+ */
+void
+bad_option(const char *arg, int noarg, const char *cmd)
+{
+	char	*q;
+
+	q = vquote(arg, strlen(arg), 60);
+	fprintf(stderr, "pfsubmit: %s %s; see pfsubmit %s%s\n", noarg ?
+	    "missing value after" : "unknown option", q, *cmd != '\0' ?
+	    "help " : "--help", cmd);
+	free(q);
+	exit(EX_PF_FAIL);
+}
+
+/*
  * cmd_getopt - parse a command's options: the common ones and those in
  * extra (a string of short options and a long option table, either may
  * be NULL).  Calls fn for each option of its own.  Returns optind.
@@ -158,9 +175,10 @@ cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
 		lo[i] = common[i];
 	for (i = 0; i < ne; i++)
 		lo[nc + i] = extra[i];
-	(void)snprintf(so, sizeof(so), "c:njqh%s", shorts != NULL ? shorts :
+	(void)snprintf(so, sizeof(so), ":c:njqh%s", shorts != NULL ? shorts :
 	    "");
 	optind = 0;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (common_option(ch, optarg))
 			continue;
@@ -168,7 +186,9 @@ cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
 			printf("usage: pfsubmit %s\n", c->usage);
 			exit(EX_PF_OK);
 		}
-		if (ch == '?' || ch == ':' || fn == NULL)
+		if (ch == '?' || ch == ':')
+			bad_option(argv[optind - 1], ch == ':', c->name);
+		if (fn == NULL)
 			cmd_usage(c);
 		fn(ch, optarg);
 	}

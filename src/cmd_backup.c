@@ -168,7 +168,7 @@ cmd_rollback(int argc, char **argv)
 	struct txn	 t;
 	struct diag	 d;
 	const char	*want = NULL;
-	char		*id = NULL, *data;
+	char		*id = NULL, *data, *q;
 	size_t		 n = 0, i, len;
 	int		 k, r, exists;
 
@@ -177,10 +177,13 @@ cmd_rollback(int argc, char **argv)
 		cmd_usage(c);
 	if (argc - k == 1) {
 		want = argv[k];
-		if (arg_check_text(want, "backup id") == -1 ||
-		    strchr(want, '/') != NULL) {
+		if (arg_check_text(want, "backup id") == -1)
+			return EX_PF_FAIL;
+		if (strchr(want, '/') != NULL || *want == '\0') {
+			q = vquote(want, strlen(want), 60);
 			fprintf(stderr, "pfsubmit: \"%s\" is not a backup id; "
-			    "pfsubmit backups lists them\n", want);
+			    "pfsubmit backups lists them\n", q);
+			free(q);
 			return EX_PF_FAIL;
 		}
 	}
@@ -195,9 +198,12 @@ cmd_rollback(int argc, char **argv)
 		    !sets[i].by_rollback && differs(&t, sets[i].id))
 			id = xstrdup(sets[i].id);
 	if (id == NULL) {
-		if (want != NULL)
+		if (want != NULL) {
+			q = vquote(want, strlen(want), 60);
 			diag_add(&d, DIAG_ERR, NULL, 0, "no backup set %s; "
-			    "pfsubmit backups lists them", want);
+			    "pfsubmit backups lists them", q);
+			free(q);
+		}
 		else
 			diag_add(&d, DIAG_ERR, NULL, 0, "no backup set to "
 			    "roll back to: none differs from the files now");

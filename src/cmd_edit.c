@@ -714,7 +714,7 @@ static int
 split_assignment(const char *arg, char **name, char **value)
 {
 	const char	*eq;
-	char		*n;
+	char		*n, *what;
 
 	if (arg_check_text(arg, "argument") == -1)
 		return -1;
@@ -727,12 +727,15 @@ split_assignment(const char *arg, char **name, char **value)
 	*name = trim(n);
 	free(n);
 	*value = trim(eq + 1);
+	what = xprintf("value of %s", *name);
 	if (arg_check_name(*name, "parameter name") == -1 ||
-	    arg_check_value(*value, *name, exp_is_raw(*name)) == -1) {
+	    arg_check_value(*value, what, exp_is_raw(*name)) == -1) {
+		free(what);
 		free(*name);
 		free(*value);
 		return -1;
 	}
+	free(what);
 	return 0;
 }
 

@@ -420,6 +420,8 @@ param_show(int argc, char **argv)
 int
 cmd_param(int argc, char **argv)
 {
+	char	*q;
+
 	if (argc < 2)
 		cmd_usage(cmd_find("param"));
 	if (strcmp(argv[1], "show") == 0)
@@ -428,8 +430,11 @@ cmd_param(int argc, char **argv)
 		return param_set(argc - 1, argv + 1);
 	if (strcmp(argv[1], "unset") == 0)
 		return param_unset(argc - 1, argv + 1);
-	fprintf(stderr, "pfsubmit: unknown param command %s\n", argv[1]);
-	cmd_usage(cmd_find("param"));
+	q = vquote(argv[1], strlen(argv[1]), 60);
+	fprintf(stderr, "pfsubmit: unknown command param %s; use param set, "
+	    "param unset or param show\n", q);
+	free(q);
+	return EX_PF_FAIL;
 }
 
 /*

@@ -64,6 +64,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd *c;
+	char		*q;
 	int		 ch, r;
 
 	hygiene();
@@ -71,7 +72,8 @@ main(int argc, char *argv[])
 	opt.lock_wait = PF_LOCK_WAIT;
 	opt.argc = argc;
 	opt.argv = argv;
-	while ((ch = getopt_long(argc, argv, "+c:njqhV", longopts, NULL))
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:njqhV", longopts, NULL))
 	    != -1) {
 		if (common_option(ch, optarg))
 			continue;
@@ -83,7 +85,7 @@ main(int argc, char *argv[])
 			printf("pfsubmit %s\n", PFSUBMIT_VERSION);
 			return EX_PF_OK;
 		default:
-			usage();
+			bad_option(argv[optind - 1], ch == ':', "");
 		}
 	}
 	argc -= optind;
@@ -91,8 +93,11 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		usage();
 	if ((c = cmd_find(argv[0])) == NULL) {
-		warnx("unknown command %s", argv[0]);
-		usage();
+		q = vquote(argv[0], strlen(argv[0]), 60);
+		fprintf(stderr, "pfsubmit: unknown command %s; pfsubmit --help "
+		    "lists them\n", q);
+		free(q);
+		return EX_PF_FAIL;
 	}
 	sf_install_handlers();
 	r = c->fn(argc, argv);

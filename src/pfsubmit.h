@@ -529,6 +529,8 @@ struct option;
 void	 print_usage(FILE *);
 void	 cmd_usage(const struct cmd *) __attribute__((__noreturn__));
 int	 common_option(int, const char *);
+void	 bad_option(const char *, int, const char *)
+	    __attribute__((__noreturn__));
 int	 cmd_getopt(int, char **, const struct cmd *, const char *,
 	    const struct option *, void (*)(int, const char *));
 const struct cmd *cmd_find(const char *);

@@ -134,11 +134,9 @@ txn_begin(struct txn *t, int argc, char **argv)
 	if (!bad && !opt.dry_run)
 		for (k = 0; k < 2; k++)
 			sf_discard(t->c.dirfd, names[k]);
-	if (!bad && conf_load(&t->c, &d) == -1) {
-		diag_add(&d, DIAG_ERR, NULL, 0, "refusing to edit a "
-		    "configuration with errors; see pfsubmit check");
+	/* Each error says where and that the file is refused. */
+	if (!bad && conf_load(&t->c, &d) == -1)
 		bad = 1;
-	}
 	if (!bad && !t->c.main.cf.exists) {
 		diag_add(&d, DIAG_ERR, t->c.main.cf.path, 0, "no such file; "
 		    "Postfix is not configured yet");

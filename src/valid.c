@@ -178,6 +178,13 @@ arg_check_value(const char *s, const char *what, int raw)
 		refuse(what, s, "has unbalanced braces { }");
 		return -1;
 	}
+	for (p = s; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '#') {
+		refuse(what, s, "starts with '#', which reads as a comment; "
+		    "refused");
+		return -1;
+	}
 	if (!raw && exp_syntax(s, &err) == -1) {
 		q = vquote(err, strlen(err), 200);
 		fprintf(stderr, "pfsubmit: %s: %s (write $$ for a literal "

@@ -1,0 +1,220 @@
+#!/bin/sh
+# The live suite: pfsubmit against a real Postfix on loopback, checked
+# the way a mail client meets the result (swaks).  Runs as root only;
+# everything lives in one temporary directory, and the private Postfix
+# and Dovecot are stopped (by pid) at the end, pass or fail.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	say "skipped: the live suite needs root (it starts a private" \
+	    "Postfix on 127.0.0.1); run make check as root"
+	exit 0
+fi
+need postfix postconf dovecot swaks openssl ss
+[ -x "$PFSUBMIT" ] || { say "build pfsubmit first (make)"; exit 1; }
+
+D=$(mktemp -d /tmp/pfsubmit-live.XXXXXX)
+C=$D/etc
+AUTHPORT=$(free_port 12340)
+export AUTHPORT
+cleanup() {
+	stop_instance "$D"
+	rm -rf "$D"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+setup_instance "$D" "$TOP/fixtures/master/debian-3.7.cf"
+if ! start_instance "$D"; then
+	say "FAIL: the private Postfix did not start"
+	cat "$D/maillog" "$D/dovecot/dovecot.log" 2>/dev/null | tail -20
+	exit 1
+fi
+say "private Postfix on 127.0.0.1, config $C, Dovecot auth on $AUTHPORT"
+
+SW="swaks --server 127.0.0.1 --timeout 10 --helo client.example"
+AUTH="--auth PLAIN --auth-user alice@test.example --auth-password secret"
+SNAP=$D/snap
+mkdir -p "$SNAP"
+
+snapshot() {
+	cp "$C/main.cf" "$SNAP/main.cf"
+	cp "$C/master.cf" "$SNAP/master.cf"
+}
+
+unchanged() {
+	cmp -s "$C/main.cf" "$SNAP/main.cf" &&
+	    cmp -s "$C/master.cf" "$SNAP/master.cf"
+}
+
+# 1. enable, with its own check and reload
+out=$("$PFSUBMIT" -c "$C" enable 2>&1)
+st=$?
+if [ $st -eq 0 ] && echo "$out" | grep -q "postfix reloaded"; then
+	pass "enable: exit 0, checked and reloaded"
+else
+	fail "enable: exit $st: $out"
+fi
+if wait_port 587 up; then
+	pass "enable: port 587 listens"
+else
+	fail "enable: port 587 does not listen"
+fi
+ehlo=$($SW --port 587 --quit-after EHLO 2>&1)
+if echo "$ehlo" | grep -q '250-STARTTLS\|250 STARTTLS'; then
+	pass "587: EHLO offers STARTTLS"
+else
+	fail "587: EHLO does not offer STARTTLS: $ehlo"
+fi
+if echo "$ehlo" | grep -q '250[- ]AUTH'; then
+	fail "587: AUTH is offered before TLS"
+else
+	pass "587: no AUTH before TLS"
+fi
+out=$($SW --port 587 --tls $AUTH --from alice@test.example \
+    --to bob@remote.example 2>&1)
+if [ $? -eq 0 ] && echo "$out" | grep -q '235 ' &&
+    echo "$out" | grep -q '250 .*queued'; then
+	pass "587: STARTTLS, AUTH PLAIN, mail to an outside address queued"
+else
+	fail "587: authenticated relay failed: $(echo "$out" | tail -5)"
+fi
+out=$($SW --port 587 --tls --from alice@test.example \
+    --to bob@remote.example 2>&1)
+if [ $? -ne 0 ] && echo "$out" | grep -q '<[~*]\* 554'; then
+	pass "587: without AUTH, relaying is refused"
+else
+	fail "587: relay without AUTH was not refused: $(echo "$out" |
+	    tail -5)"
+fi
+out=$($SW --port 587 --tls $AUTH --auth-password wrong \
+    --to bob@remote.example 2>&1)
+if [ $? -ne 0 ] && echo "$out" | grep -q '<[~*]\* 535'; then
+	pass "587: a wrong password is refused (535)"
+else
+	fail "587: a wrong password was not refused"
+fi
+ehlo=$($SW --port 25 --quit-after EHLO 2>&1)
+if echo "$ehlo" | grep -q '250[- ]AUTH'; then
+	fail "25: port 25 started offering AUTH"
+else
+	pass "25: port 25 does not offer AUTH"
+fi
+
+# 2. enable submissions: TLS from the first byte on 465
+out=$("$PFSUBMIT" -q -c "$C" enable submissions 2>&1)
+st=$?
+if [ $st -eq 0 ] && wait_port 465 up; then
+	pass "enable submissions: exit 0, port 465 listens"
+else
+	fail "enable submissions: exit $st: $out"
+fi
+out=$($SW --port 465 --tlsc $AUTH --from alice@test.example \
+    --to bob@remote.example 2>&1)
+if [ $? -eq 0 ] && echo "$out" | grep -q 'TLS started' &&
+    echo "$out" | grep -q '235 '; then
+	pass "465: TLS first, then AUTH and relay"
+else
+	fail "465: $(echo "$out" | tail -5)"
+fi
+out=$(swaks --server 127.0.0.1 --port 465 --timeout 3 --quit-after BANNER \
+    2>&1)
+if echo "$out" | grep -q '<-  220'; then
+	fail "465: speaks plain SMTP before TLS"
+else
+	pass "465: no plain-text banner"
+fi
+
+# 3. set-restriction with a table: a listed sender is refused
+printf 'blocked@test.example REJECT not you\n' > "$C/senders"
+postmap -c "$C" "hash:$C/senders"
+out=$("$PFSUBMIT" -q -c "$C" set-restriction submission sender \
+    "check_sender_access hash:$C/senders, permit" 2>&1)
+st=$?
+[ $st -eq 0 ] || fail "set-restriction: exit $st: $out"
+out=$($SW --port 587 --tls $AUTH --from blocked@test.example \
+    --to bob@remote.example 2>&1)
+if [ $? -ne 0 ] && echo "$out" | grep -q 'not you'; then
+	pass "set-restriction: a sender listed in the table is refused"
+else
+	fail "set-restriction: listed sender not refused: $(echo "$out" |
+	    tail -5)"
+fi
+out=$($SW --port 587 --tls $AUTH --from alice@test.example \
+    --to bob@remote.example 2>&1)
+if [ $? -eq 0 ]; then
+	pass "set-restriction: other senders pass"
+else
+	fail "set-restriction: another sender was refused"
+fi
+
+# 4. a change that postfix check rejects: exit 2, nothing changed
+snapshot
+"$PFSUBMIT" -q -c "$C" param set default_process_limit=abc >/dev/null 2>&1
+st=$?
+if [ $st -eq 2 ] && unchanged; then
+	pass "check failure: exit 2, both files byte-identical"
+else
+	fail "check failure: exit $st, files changed: $(unchanged && echo no ||
+	    echo yes)"
+fi
+if $SW --port 587 --tls $AUTH --to bob@remote.example >/dev/null 2>&1; then
+	pass "check failure: the server still serves as before"
+else
+	fail "check failure: the server stopped serving"
+fi
+
+# 5. disable: 587 stops listening
+out=$("$PFSUBMIT" -q -c "$C" disable 2>&1)
+st=$?
+if [ $st -eq 0 ] && wait_port 587 down; then
+	pass "disable: exit 0, port 587 no longer listens"
+else
+	fail "disable: exit $st, 587 still listens: $out"
+fi
+
+# 6. rollback: the files before disable are back, and served
+snapshot
+out=$("$PFSUBMIT" -q -c "$C" rollback 2>&1)
+st=$?
+if [ $st -eq 0 ] && wait_port 587 up &&
+    $SW --port 587 --tls $AUTH --to bob@remote.example >/dev/null 2>&1
+then
+	pass "rollback: exit 0, 587 is back and serves AUTH"
+else
+	fail "rollback: exit $st: $out"
+fi
+
+# 7. the Postfix 2.x / Mac OS X Server style template, classic profile
+stop_instance "$D"
+sed -E 's/^(#?[^ #	][^ 	]*[ 	]+(inet|unix|unix-dgram|fifo|pass)[ 	]+[-yn][ 	]+[-yn][ 	]+)y/\1n/' \
+    "$TOP/fixtures/master/macosx-2x.cf" > "$C/master.cf"
+if ! start_instance "$D"; then
+	fail "classic: the instance did not start on the 2.x master.cf"
+else
+	out=$("$PFSUBMIT" -c "$C" enable --profile classic 2>&1)
+	st=$?
+	if [ $st -eq 0 ] && wait_port 587 up &&
+	    grep -q '^	-o smtpd_etrn_restrictions=reject' "$C/master.cf"
+	then
+		pass "classic: the 2.x template uncommented in place, loaded"
+	else
+		fail "classic: exit $st: $out"
+	fi
+	out=$($SW --port 587 --tls $AUTH --from alice@test.example \
+	    --to bob@remote.example 2>&1)
+	if [ $? -eq 0 ] && echo "$out" | grep -q '235 '; then
+		pass "classic: AUTH works"
+	else
+		fail "classic: AUTH failed: $(echo "$out" | tail -5)"
+	fi
+fi
+
+say "$live_pass passed, $live_fail failed"
+if [ $live_fail -ne 0 ]; then
+	say "maillog:"
+	tail -30 "$D/maillog" 2>/dev/null
+	exit 1
+fi
+exit 0
