@@ -46,11 +46,23 @@ DEPS=	$(SRCS:.c=.d) $(MAIN:.c=.d)
 
 all: $(PROG)
 
-$(PROG): $(OBJS) $(MAIN:.c=.o)
+$(PROG): have-libbsd $(OBJS) $(MAIN:.c=.o)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(MAIN:.c=.o) $(LDLIBS)
 
 %.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+have-libbsd:
+	@$(PKG_CONFIG) --atleast-version=0.10 libbsd-overlay || { \
+	    echo "libbsd 0.10 or later is needed: apt-get install" \
+	    "libbsd-dev pkg-config (or: make check, as root)"; exit 1; }
+
+# The quick start: both install what a fresh Debian 12 machine lacks
+# when run as root, or print the exact install line.
+demo:
+	sh tools/deps.sh demo
+	$(MAKE) $(PROG)
+	sh tools/demo.sh
 
 -include $(DEPS)
 
@@ -80,7 +92,7 @@ clean:
 	rm -f $(PROG) $(OBJS) $(MAIN:.c=.o) $(DEPS)
 	rm -rf build
 
-.PHONY: all install uninstall lint clean
+.PHONY: all have-libbsd demo install uninstall lint clean
 
 # The benchmark: pfsubmit against postconf on 1,000-16,000 services.
 bench: $(PROG)

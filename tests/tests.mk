@@ -50,15 +50,6 @@ build/pftool: tests/pftool.c $(LIB_OBJS)
 
 -include $(LIB_OBJS:.o=.d)
 
-check-deps:
-	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka is missing:" \
-	    "apt-get install libcmocka-dev"; exit 1; }
-	@$(PKG_CONFIG) --exists libbsd-overlay || { echo "libbsd is" \
-	    "missing: apt-get install libbsd-dev"; exit 1; }
-	@command -v $(PYTHON) >/dev/null || { echo "python3 is missing:" \
-	    "apt-get install python3"; exit 1; }
-	@test -x /usr/sbin/postconf || { echo "Postfix is missing:" \
-	    "apt-get install postfix"; exit 1; }
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
@@ -80,8 +71,13 @@ generated: $(PROG) build/pftool
 live: $(PROG)
 	sh tests/live/run.sh
 
-check: check-deps all unit unit-asan cli differential generated fuzz-short \
-    live
+# make check installs (as root) or names what is missing, then runs every
+# suite in a fresh make, which sees the libraries just installed.
+check:
+	sh tools/deps.sh check
+	$(MAKE) check-all
+
+check-all: all unit unit-asan cli differential generated fuzz-short live
 	@echo "make check: all tests passed"
 
-.PHONY: check check-deps unit unit-asan cli differential generated live
+.PHONY: check check-all unit unit-asan cli differential generated live
