@@ -15,8 +15,32 @@
  */
 
 /*
- * The rules of `check' beyond what the parse itself finds.  Each finding
+ * The rules of `check' beyond what the parse itself finds: what
+ * `postfix check' lets through and Postfix stumbles on later, when
+ * master(8) starts a service or smtpd(8) meets a client.  Each finding
  * names its rule, so that scripts (and tests) can tell them apart.
+ *
+ * Errors are what makes a daemon refuse to start or fail a client:
+ *   inet-private	an inet service marked private (master: fatal)
+ *   master-refuses	what postconf reads but master(8) refuses
+ *   stray-argument	words after the command of a daemon that takes
+ *			none, as uncommented prose becomes (smtpd: fatal on
+ *			every connection)
+ *   bad-value		a yes/no parameter, smtpd_tls_security_level or
+ *			smtpd_tls_wrappermode with a value Postfix refuses
+ *   unknown-restriction  a word in a restriction list that is neither a
+ *			restriction, a table nor a restriction class
+ *			(smtpd: "451 Server configuration error")
+ *   port-conflict	two live services on one port, one of them on all
+ *			addresses (the second cannot bind)
+ *   expand-syntax	a bare '$', an unterminated ${...} and the like
+ *   expand-loop	$name nesting deeper than Postfix allows
+ * Warnings are what works, but not as meant:
+ *   duplicate-service	one port or name/type twice: master uses the last
+ *   undefined-parameter  a $name that nothing defines
+ *   submission-sasl	a submission service without SASL authentication
+ *   submission-tls	a submission service that does not require TLS
+ *   deprecated		smtpd_enforce_tls (Postfix 2.3 replaced it)
  */
 
 #include <stdarg.h>
@@ -24,12 +48,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pfsubmit.h"
 
 struct lint {
 	struct conf	*c;
 	struct diag	*d;
+	struct strmap	 classes;	/* smtpd_restriction_classes names */
 };
 
 /* finding - a message whose text is formatted here, then quoted */
@@ -56,29 +82,248 @@ finding(struct lint *l, enum diag_sev sev, const struct cf_file *f,
 	free(text);
 }
 
-/* Expansion: syntax errors, undefined names, loops. */
+/* Restrictions smtpd(8) knows, and which of them take an argument. */
+static const char *const restrictions[] = {
+	"permit", "reject", "defer", "defer_if_permit", "defer_if_reject",
+	"warn_if_reject", "sleep", "permit_auth_destination",
+	"permit_inet_interfaces", "permit_mx_backup", "permit_mynetworks",
+	"permit_naked_ip_address", "permit_sasl_authenticated",
+	"permit_tls_all_clientcerts", "permit_tls_clientcerts",
+	"permit_dnswl_client", "permit_rhswl_client",
+	"defer_unauth_destination", "reject_unauth_destination",
+	"reject_unauth_pipelining", "reject_multi_recipient_bounce",
+	"reject_plaintext_session", "reject_invalid_helo_hostname",
+	"reject_invalid_hostname", "reject_non_fqdn_helo_hostname",
+	"reject_non_fqdn_hostname", "reject_non_fqdn_sender",
+	"reject_non_fqdn_recipient", "reject_unknown_client",
+	"reject_unknown_client_hostname",
+	"reject_unknown_reverse_client_hostname",
+	"reject_unknown_helo_hostname", "reject_unknown_hostname",
+	"reject_unknown_sender_domain", "reject_unknown_recipient_domain",
+	"reject_unlisted_sender", "reject_unlisted_recipient",
+	"reject_unverified_sender", "reject_unverified_recipient",
+	"reject_rbl_client", "reject_rhsbl_client", "reject_rhsbl_helo",
+	"reject_rhsbl_sender", "reject_rhsbl_recipient",
+	"reject_rhsbl_reverse_client", "reject_rbl", "reject_maps_rbl",
+	"reject_sender_login_mismatch", "reject_known_sender_login_mismatch",
+	"reject_authenticated_sender_login_mismatch",
+	"reject_unauthenticated_sender_login_mismatch",
+	"check_relay_domains", "check_recipient_maps",
+	"check_client_access", "check_client_a_access",
+	"check_client_mx_access", "check_client_ns_access",
+	"check_reverse_client_hostname_access",
+	"check_reverse_client_hostname_a_access",
+	"check_reverse_client_hostname_mx_access",
+	"check_reverse_client_hostname_ns_access",
+	"check_helo_access", "check_helo_a_access", "check_helo_mx_access",
+	"check_helo_ns_access", "check_sender_access",
+	"check_sender_a_access", "check_sender_mx_access",
+	"check_sender_ns_access", "check_recipient_access",
+	"check_recipient_a_access", "check_recipient_mx_access",
+	"check_recipient_ns_access", "check_ccert_access",
+	"check_sasl_access", "check_etrn_access", "check_policy_service",
+	NULL
+};
+
+static int
+takes_argument(const char *w)
+{
+	size_t	 n = strlen(w);
+
+	return (strncmp(w, "check_", 6) == 0 && n > 7 &&
+	    strcmp(w + n - 7, "_access") == 0) ||
+	    strcmp(w, "check_policy_service") == 0 ||
+	    strcmp(w, "sleep") == 0 || strcmp(w, "reject_rbl_client") == 0 ||
+	    strncmp(w, "reject_rhsbl_", 13) == 0 ||
+	    strcmp(w, "permit_dnswl_client") == 0 ||
+	    strcmp(w, "permit_rhswl_client") == 0;
+}
+
+static int
+known_restriction(const char *w)
+{
+	size_t	 i;
+
+	for (i = 0; restrictions[i] != NULL; i++)
+		if (strcmp(restrictions[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * next_word - the next word of a restriction list: separated by white
+ * space and commas, except inside { } (inline tables).  Allocated; NULL
+ * at the end.
+ */
+static char *
+next_word(const char **pp)
+{
+	const char	*p = *pp, *s;
+	int		 level = 0;
+
+	while (*p != '\0' && (cf_issep((unsigned char)*p) || *p == ','))
+		p++;
+	if (*p == '\0') {
+		*pp = p;
+		return NULL;
+	}
+	for (s = p; *p != '\0'; p++) {
+		if (*p == '{')
+			level++;
+		else if (*p == '}' && level > 0)
+			level--;
+		else if (level == 0 && (cf_issep((unsigned char)*p) ||
+		    *p == ','))
+			break;
+	}
+	*pp = p;
+	return xstrndup(s, (size_t)(p - s));
+}
+
+static int
+is_restriction_list(struct lint *l, const char *name)
+{
+	static const char *const lists[] = {
+		"smtpd_client_restrictions", "smtpd_helo_restrictions",
+		"smtpd_sender_restrictions", "smtpd_relay_restrictions",
+		"smtpd_recipient_restrictions", "smtpd_data_restrictions",
+		"smtpd_end_of_data_restrictions", "smtpd_etrn_restrictions",
+		NULL
+	};
+	size_t	 i;
+
+	for (i = 0; lists[i] != NULL; i++)
+		if (strcmp(lists[i], name) == 0)
+			return 1;
+	return strmap_get(&l->classes, name) != NULL;
+}
+
+/* check_value - what a parameter's (expanded) value may be */
 static void
-lint_expand_main(struct lint *l)
+check_value(struct lint *l, const struct cf_file *f, size_t line,
+    const char *where, const char *name, const char *value)
+{
+	const char	*def, *p;
+	char		*w;
+	int		 skip = 0;
+
+	if (strcmp(name, "smtpd_tls_security_level") == 0) {
+		if (*value != '\0' && strcasecmp(value, "none") != 0 &&
+		    strcasecmp(value, "may") != 0 &&
+		    strcasecmp(value, "encrypt") != 0)
+			finding(l, DIAG_ERR, f, line, "bad-value", "%s%s = %s: "
+			    "smtpd takes none, may or encrypt", where, name,
+			    value);
+		return;
+	}
+	if (strcmp(name, "smtpd_enforce_tls") == 0)
+		finding(l, DIAG_WARN, f, line, "deprecated", "%s%s is "
+		    "deprecated: use smtpd_tls_security_level = encrypt",
+		    where, name);
+	def = conf_default(l->c, name);
+	if (def != NULL && (strcmp(def, "yes") == 0 ||
+	    strcmp(def, "no") == 0)) {
+		if (strcasecmp(value, "yes") != 0 &&
+		    strcasecmp(value, "no") != 0)
+			finding(l, DIAG_ERR, f, line, "bad-value", "%s%s = %s: "
+			    "Postfix takes yes or no here", where, name,
+			    value);
+		return;
+	}
+	if (!is_restriction_list(l, name))
+		return;
+	for (p = value; (w = next_word(&p)) != NULL; free(w)) {
+		if (skip) {
+			skip = 0;
+			continue;
+		}
+		if (known_restriction(w)) {
+			skip = takes_argument(w);
+			continue;
+		}
+		if (strchr(w, ':') != NULL || strmap_get(&l->classes, w))
+			continue;
+		finding(l, DIAG_ERR, f, line, "unknown-restriction", "%s%s: "
+		    "unknown restriction \"%s\"; smtpd answers 451 Server "
+		    "configuration error", where, name, w);
+	}
+}
+
+/* Expansion and values of main.cf. */
+static void
+lint_main(struct lint *l)
 {
 	struct exp_result	 res;
 	const struct mp_param	*p;
+	const struct cf_file	*f = &l->c->main.cf;
 	size_t			 i;
 
 	for (i = 0; i < l->c->main.npar; i++) {
 		p = &l->c->main.par[i];
-		if (p->shadowed || exp_is_raw(p->name))
+		if (p->shadowed)
 			continue;
+		if (exp_is_raw(p->name)) {
+			check_value(l, f, p->line, "", p->name, p->value);
+			continue;
+		}
 		conf_expand_main(l->c, p->value, &res);
 		if (res.error != NULL)
-			finding(l, DIAG_ERR, &l->c->main.cf, p->line,
-			    res.depth ? "expand-loop" : "expand-syntax",
-			    "%.60s: %s", p->name, res.error);
-		else if (res.undef != NULL)
-			finding(l, DIAG_WARN, &l->c->main.cf, p->line,
-			    "undefined-parameter", "%.60s refers to $%.60s, "
-			    "which is not defined", p->name, res.undef);
+			finding(l, DIAG_ERR, f, p->line, res.depth ?
+			    "expand-loop" : "expand-syntax", "%.60s: %s",
+			    p->name, res.error);
+		else {
+			if (res.undef != NULL)
+				finding(l, DIAG_WARN, f, p->line,
+				    "undefined-parameter", "%.60s refers to "
+				    "$%.60s, which is not defined", p->name,
+				    res.undef);
+			check_value(l, f, p->line, "", p->name, res.text);
+		}
 		exp_result_free(&res);
 	}
+}
+
+/* Daemons that take no argument but options: a word is fatal to them. */
+static int
+no_positional(const char *cmd)
+{
+	static const char *const d[] = {
+		"smtpd", "postscreen", "tlsproxy", "dnsblog", "cleanup",
+		"qmgr", "oqmgr", "pickup", "smtp", "lmtp", "local", "virtual",
+		"bounce", "trivial-rewrite", "showq", "error", "discard",
+		"anvil", "scache", "tlsmgr", "verify", "flush", "proxymap",
+		"postlogd", "qmqpd", NULL
+	};
+	const char	*b = strrchr(cmd, '/');
+	size_t		 i;
+
+	b = b != NULL ? b + 1 : cmd;
+	for (i = 0; d[i] != NULL; i++)
+		if (strcmp(d[i], b) == 0)
+			return 1;
+	return 0;
+}
+
+/* effective - a service's value of name: override, main.cf, default */
+static char *
+effective(struct lint *l, const struct mc_service *s, const char *name)
+{
+	struct exp_result	 res;
+	const struct mc_override *o;
+	const struct mp_param	*p;
+	const char		*v;
+	char			*r;
+
+	if ((o = mc_find_override(s, name)) != NULL)
+		v = o->value;
+	else if ((p = mp_get(&l->c->main, name)) != NULL)
+		v = p->value;
+	else if ((v = conf_default(l->c, name)) == NULL)
+		v = "";
+	conf_expand_service(l->c, s, v, &res);
+	r = res.error != NULL ? xstrdup(v) : xstrdup(res.text);
+	exp_result_free(&res);
+	return r;
 }
 
 static void
@@ -87,22 +332,131 @@ lint_service(struct lint *l, const struct mc_service *s)
 	struct exp_result	 res;
 	const struct mc_override *o;
 	const struct cf_file	*f = &l->c->master.cf;
+	const char		*svc = s->field[MCF_SERVICE];
+	char			*where, *sasl, *level, *wrap;
 	size_t			 k;
 
+	if (strcmp(s->field[MCF_TYPE], "inet") == 0 &&
+	    strcmp(s->field[MCF_PRIVATE], "n") != 0)
+		finding(l, DIAG_ERR, f, s->first, "inet-private", "service "
+		    "%.60s/inet: private is \"%s\"; master(8) refuses a "
+		    "private inet service: make it n", svc,
+		    s->field[MCF_PRIVATE]);
+	if (strcmp(s->field[MCF_COMMAND], "-") == 0)
+		finding(l, DIAG_ERR, f, s->first, "master-refuses", "service "
+		    "%.60s: no command; master(8) refuses \"-\" there", svc);
+	if (strcmp(s->field[MCF_WAKEUP], "-") != 0 &&
+	    (s->field[MCF_WAKEUP][0] < '0' || s->field[MCF_WAKEUP][0] > '9'))
+		finding(l, DIAG_ERR, f, s->first, "master-refuses", "service "
+		    "%.60s: wakeup \"%s\"; master(8) wants a number", svc,
+		    s->field[MCF_WAKEUP]);
+	if (s->pos < s->ntok && no_positional(s->field[MCF_COMMAND])) {
+		size_t	 off, line;
+
+		line = s->pc[cf_map(s->pc, s->npc, s->tok[s->pos].off,
+		    &off)].line;
+		finding(l, DIAG_ERR, f, line, "stray-argument", "service "
+		    "%.60s: \"%.40s\" is not an -o option; %s dies on it (an "
+		    "uncommented comment?)", svc, s->tok[s->pos].text,
+		    s->field[MCF_COMMAND]);
+	}
+	where = xprintf("%s/%s: -o ", svc, s->field[MCF_TYPE]);
 	for (k = 0; k < s->nov; k++) {
 		o = &s->ov[k];
-		if (exp_is_raw(o->name))
+		if (mc_find_override(s, o->name) != o)
+			continue;	/* a later one wins */
+		if (exp_is_raw(o->name)) {
+			check_value(l, f, o->line, where, o->name, o->value);
 			continue;
+		}
 		conf_expand_service(l->c, s, o->value, &res);
 		if (res.error != NULL)
 			finding(l, DIAG_ERR, f, o->line, res.depth ?
 			    "expand-loop" : "expand-syntax", "-o %.60s: %s",
 			    o->name, res.error);
-		else if (res.undef != NULL)
-			finding(l, DIAG_WARN, f, o->line,
-			    "undefined-parameter", "-o %.60s refers to $%.60s, "
-			    "which is not defined", o->name, res.undef);
+		else {
+			if (res.undef != NULL)
+				finding(l, DIAG_WARN, f, o->line,
+				    "undefined-parameter", "-o %.60s refers "
+				    "to $%.60s, which is not defined", o->name,
+				    res.undef);
+			check_value(l, f, o->line, where, o->name, res.text);
+		}
 		exp_result_free(&res);
+	}
+	free(where);
+
+	if (mc_is_submission(s) == 0 || strcmp(s->field[MCF_COMMAND],
+	    "smtpd") != 0)
+		return;
+	sasl = effective(l, s, "smtpd_sasl_auth_enable");
+	level = effective(l, s, "smtpd_tls_security_level");
+	wrap = effective(l, s, "smtpd_tls_wrappermode");
+	if (strcasecmp(sasl, "yes") != 0)
+		finding(l, DIAG_WARN, f, s->first, "submission-sasl",
+		    "submission service %.60s: smtpd_sasl_auth_enable is not "
+		    "yes, so clients cannot log in", svc);
+	if (strcasecmp(level, "encrypt") != 0 && strcasecmp(wrap, "yes") != 0)
+		finding(l, DIAG_WARN, f, s->first, "submission-tls",
+		    "submission service %.60s: TLS is not required "
+		    "(smtpd_tls_security_level = encrypt, or "
+		    "smtpd_tls_wrappermode = yes): passwords may cross the "
+		    "network in clear text", svc);
+	free(sasl);
+	free(level);
+	free(wrap);
+}
+
+/*
+ * Two live services on one port.  master(8) keys inet services by
+ * address and port: the same key twice means the last wins; a service
+ * on all addresses next to one on a single address of the same port
+ * cannot both bind.
+ */
+static void
+lint_ports(struct lint *l)
+{
+	const struct mc_service *a, *b;
+	char		*ha, *pa, *hb, *pb;
+	size_t		 i, j;
+	int		 na, nb;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		a = &l->c->master.svc[i];
+		if (!a->enabled || strcmp(a->field[MCF_TYPE], "inet") != 0)
+			continue;
+		if ((na = mc_port_of(a->field[MCF_SERVICE], &ha, &pa)) < 0) {
+			free(ha);
+			free(pa);
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			b = &l->c->master.svc[j];
+			if (!b->enabled ||
+			    strcmp(b->field[MCF_TYPE], "inet") != 0)
+				continue;
+			nb = mc_port_of(b->field[MCF_SERVICE], &hb, &pb);
+			if (nb == na && strcmp(ha, hb) == 0 &&
+			    strcmp(a->field[MCF_SERVICE],
+			    b->field[MCF_SERVICE]) != 0)
+				finding(l, DIAG_WARN, &l->c->master.cf,
+				    a->first, "duplicate-service", "%.60s/inet "
+				    "and %.60s/inet (line %zu) are both port "
+				    "%d; master(8) uses only the last",
+				    a->field[MCF_SERVICE],
+				    b->field[MCF_SERVICE], b->first + 1, na);
+			else if (nb == na && (*ha == '\0') != (*hb == '\0'))
+				finding(l, DIAG_ERR, &l->c->master.cf,
+				    a->first, "port-conflict", "%.60s/inet and "
+				    "%.60s/inet (line %zu) both listen on port "
+				    "%d, one on all addresses: the second "
+				    "cannot bind", a->field[MCF_SERVICE],
+				    b->field[MCF_SERVICE], b->first + 1, na);
+			free(hb);
+			free(pb);
+		}
+		free(ha);
+		free(pa);
 	}
 }
 
@@ -125,15 +479,32 @@ lint_duplicates(struct lint *l)
 		    a->field[MCF_TYPE]);
 		if ((prev = (intptr_t)strmap_get(&seen, key)) != 0) {
 			b = &l->c->master.svc[prev - 1];
-			diag_addr(l->d, DIAG_WARN, l->c->master.cf.path,
-			    a->first + 1, "duplicate-service", "service %s is "
-			    "also defined on line %zu; master(8) uses only "
-			    "the last", key, b->first + 1);
+			finding(l, DIAG_WARN, &l->c->master.cf, a->first,
+			    "duplicate-service", "service %.60s is also "
+			    "defined on line %zu; master(8) uses only the "
+			    "last", key, b->first + 1);
 		}
 		strmap_put(&seen, key, (void *)(intptr_t)(i + 1));
 		free(key);
 	}
 	strmap_free(&seen);
+}
+
+/* restriction_classes - the names smtpd_restriction_classes defines */
+static void
+restriction_classes(struct lint *l)
+{
+	struct exp_result	 res;
+	const struct mp_param	*p;
+	const char		*v;
+	char			*w;
+
+	if ((p = mp_get(&l->c->main, "smtpd_restriction_classes")) == NULL)
+		return;
+	conf_expand_main(l->c, p->value, &res);
+	for (v = res.text; (w = next_word(&v)) != NULL; free(w))
+		strmap_put(&l->classes, w, (void *)1);
+	exp_result_free(&res);
 }
 
 /* lint_run - every rule, findings to d */
@@ -145,9 +516,61 @@ lint_run(struct conf *c, struct diag *d)
 
 	l.c = c;
 	l.d = d;
-	lint_expand_main(&l);
+	strmap_init(&l.classes);
+	restriction_classes(&l);
+	lint_main(&l);
 	for (i = 0; i < c->master.nsvc; i++)
 		if (c->master.svc[i].enabled)
 			lint_service(&l, &c->master.svc[i]);
 	lint_duplicates(&l);
+	lint_ports(&l);
+	strmap_free(&l.classes);
+}
+
+/*
+ * lint_errors - the error findings of the configuration as it is now,
+ * keyed by rule and text (line numbers taken out, since an edit moves
+ * lines), into map; each value is the finding's text, allocated.
+ */
+void
+lint_errors(struct conf *c, struct strmap *map)
+{
+	struct diag	 d;
+	struct buf	 b;
+	const char	*p;
+	size_t		 i;
+
+	diag_init(&d);
+	lint_run(c, &d);
+	for (i = 0; i < d.n; i++) {
+		if (d.m[i].sev != DIAG_ERR)
+			continue;
+		buf_init(&b);
+		buf_printf(&b, "%s\t", d.m[i].rule != NULL ? d.m[i].rule : "");
+		for (p = d.m[i].text; *p != '\0'; p++) {
+			buf_addc(&b, *p);
+			if (strncmp(p, "line ", 5) == 0) {
+				buf_adds(&b, "ine ");
+				for (p += 5; *p >= '0' && *p <= '9'; p++)
+					;
+				p--;
+			}
+		}
+		if (strmap_get(map, b.p) == NULL)
+			strmap_put(map, b.p, xstrdup(d.m[i].text));
+		buf_free(&b);
+	}
+	diag_free(&d);
+}
+
+/* lint_errors_free - free a map that lint_errors filled */
+void
+lint_errors_free(struct strmap *map)
+{
+	size_t	 i;
+
+	for (i = 0; i < map->cap; i++)
+		if (map->ent[i].key != NULL)
+			free(map->ent[i].val);
+	strmap_free(map);
 }

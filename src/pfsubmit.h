@@ -474,6 +474,7 @@ struct txn {
 	struct diag	 notes;		/* what to tell the user */
 	char		*command;	/* owned: for the backup's info */
 	int		 rollback;	/* this edit is a rollback */
+	struct strmap	 errors;	/* check errors before the edit */
 };
 int	 txn_begin(struct txn *, int, char **);
 int	 txn_commit(struct txn *);
@@ -565,6 +566,8 @@ int	 arg_has_space(const char *);
  * lint.c: what check reports beyond the parse.
  */
 void	 lint_run(struct conf *, struct diag *);
+void	 lint_errors(struct conf *, struct strmap *);
+void	 lint_errors_free(struct strmap *);
 
 void	 say(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 

@@ -85,6 +85,7 @@ txn_begin(struct txn *t, int argc, char **argv)
 
 	memset(t, 0, sizeof(*t));
 	t->c.dirfd = -1;
+	strmap_init(&t->errors);
 	t->lk[0].fd = t->lk[1].fd = -1;
 	diag_init(&t->notes);
 	diag_init(&d);
@@ -163,6 +164,8 @@ txn_begin(struct txn *t, int argc, char **argv)
 		t->origlen[k] = b.len;
 		t->orig[k] = buf_take(&b);
 	}
+	/* What check finds now: an edit must not add to it. */
+	lint_errors(&t->c, &t->errors);
 	return 0;
 }
 
@@ -180,6 +183,7 @@ txn_end(struct txn *t)
 	}
 	conf_free(&t->c);
 	diag_free(&t->notes);
+	lint_errors_free(&t->errors);
 	free(t->command);
 	t->command = NULL;
 }
@@ -309,6 +313,29 @@ txn_commit(struct txn *t)
 		if (changed[k])
 			diff_unified(names[k], t->orig[k], t->origlen[k],
 			    nb[k].p, nb[k].len, &diff);
+	}
+
+	/* An edit that adds an error that check finds is refused. */
+	if (changed[0] || changed[1]) {
+		struct strmap	 after;
+		size_t		 i, bad = 0;
+
+		strmap_init(&after);
+		lint_errors(&t->c, &after);
+		for (i = 0; i < after.cap; i++) {
+			if (after.ent[i].key == NULL ||
+			    strmap_get(&t->errors, after.ent[i].key) != NULL)
+				continue;
+			diag_add(&d, DIAG_ERR, NULL, 0, "nothing written: the "
+			    "result would have this error: %s",
+			    (const char *)after.ent[i].val);
+			bad++;
+		}
+		lint_errors_free(&after);
+		if (bad > 0) {
+			status = EX_PF_FAIL;
+			goto out;
+		}
 	}
 
 	if (!changed[0] && !changed[1]) {
