@@ -209,19 +209,29 @@ alldig(const char *s)
 	return 1;
 }
 
-/* compat_level - "3", "3.6" or "3.6.1" as one comparable number */
+/*
+ * compat_level - "3", "3.6" or "3.6.1" as one comparable number.  Each
+ * part is read as strtol() reads it (white space and '+' before it are
+ * taken), within Postfix's limits: major up to 2^43-1, minor and patch
+ * up to 1023.
+ */
 static int
 compat_level(const char *s, long long *vp)
 {
+	static const long long max[3] = { 8796093022207LL, 1023, 1023 };
 	long long	 part[3] = { 0, 0, 0 }, n;
 	int		 i = 0;
 
 	for (;;) {
+		while (cf_isspace((unsigned char)*s))
+			s++;
+		if (*s == '+')
+			s++;
 		if (*s < '0' || *s > '9')
 			return -1;
 		for (n = 0; *s >= '0' && *s <= '9'; s++) {
 			n = n * 10 + (*s - '0');
-			if (n > 1000000)
+			if (n > max[i])
 				return -1;
 		}
 		part[i++] = n;
@@ -231,7 +241,7 @@ compat_level(const char *s, long long *vp)
 			return -1;
 		s++;
 	}
-	*vp = (part[0] * 1000000 + part[1]) * 1000000 + part[2];
+	*vp = (part[0] << 20) | (part[1] << 10) | part[2];
 	return 0;
 }
 

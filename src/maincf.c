@@ -148,6 +148,10 @@ mp_parse(struct mp_file *m, struct diag *d)
 			diag_add(d, DIAG_WARN, m->cf.path, e->first + 1,
 			    "read-only parameter %s; Postfix ignores it", q);
 			free(q);
+			/* Kept as a line, but it defines nothing. */
+			free(name);
+			free(value);
+			continue;
 		}
 		m->par = xreallocarray(m->par, m->npar + 1, sizeof(*m->par));
 		p = &m->par[m->npar];

@@ -126,15 +126,18 @@ mc_tokens_free(struct mc_token *t, size_t n)
 	free(t);
 }
 
-/* trim - copy [p, p+n) without leading and trailing separators */
+/*
+ * trim_copy - copy [p, p+n) without white space at either end (isspace,
+ * as Postfix's extpar() trims: VT and FF too)
+ */
 static char *
 trim_copy(const char *p, size_t n)
 {
-	while (n > 0 && cf_issep((unsigned char)*p)) {
+	while (n > 0 && cf_isspace((unsigned char)*p)) {
 		p++;
 		n--;
 	}
-	while (n > 0 && cf_issep((unsigned char)p[n - 1]))
+	while (n > 0 && cf_isspace((unsigned char)p[n - 1]))
 		n--;
 	return xstrndup(p, n);
 }
@@ -410,8 +413,10 @@ build_service(struct mc_service *s, const struct cf_file *cf)
 	s->logical = cf_join(s->pc, s->npc, cf, &s->loglen);
 	(void)mc_tokenize(s->logical, s->loglen, &s->tok, &s->ntok);
 	s->nfields = s->ntok < MC_NFIELDS ? s->ntok : MC_NFIELDS;
+	/* The eight fields are taken as written: braces are not removed. */
 	for (i = 0; i < MC_NFIELDS; i++)
-		s->field[i] = xstrdup(i < s->ntok ? s->tok[i].text : "");
+		s->field[i] = i < s->ntok ? xstrndup(s->logical + s->tok[i].off,
+		    s->tok[i].len) : xstrdup("");
 	if (s->ntok < MC_NFIELDS) {
 		s->pos = s->optend = s->ntok;
 		return -1;

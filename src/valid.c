@@ -51,7 +51,7 @@ arg_check_text(const char *s, const char *what)
 			    "one line only");
 			return -1;
 		}
-		if ((unsigned char)*p < 0x20 && *p != '\t') {
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
 			refuse(what, s, "contains a control character");
 			return -1;
 		}
@@ -165,7 +165,7 @@ arg_check_value(const char *s, const char *what, int raw)
 			    "one line only");
 			return -1;
 		}
-		if ((unsigned char)*p < 0x20 && *p != '\t') {
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
 			refuse(what, s, "contains a control character");
 			return -1;
 		}

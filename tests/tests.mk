@@ -51,13 +51,15 @@ build/pftool: tests/pftool.c $(LIB_OBJS)
 -include $(LIB_OBJS:.o=.d)
 
 
+# Every program runs, and the target fails if any failed.
 unit: $(TEST_BINS)
-	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+	@bad=0; for t in $(TEST_BINS); do echo "== $$t"; $$t || bad=1; \
+	    done; exit $$bad
 
 unit-asan: $(ASAN_BINS)
-	@set -e; for t in $(ASAN_BINS); do echo "== $$t (asan)"; \
-	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; \
-	    done
+	@bad=0; for t in $(ASAN_BINS); do echo "== $$t (asan)"; \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $$t || bad=1; done; exit $$bad
 
 cli: $(PROG) build/pftool
 	$(PYTHON) tests/cli_test.py
