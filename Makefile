@@ -27,19 +27,21 @@ endif
 
 LIBBSD_CFLAGS!=	$(PKG_CONFIG) --cflags libbsd-overlay 2>/dev/null
 LIBBSD_LIBS!=	$(PKG_CONFIG) --libs libbsd-overlay 2>/dev/null
+OPENSSL_CFLAGS!=	$(PKG_CONFIG) --cflags openssl 2>/dev/null
+OPENSSL_LIBS!=	$(PKG_CONFIG) --libs openssl 2>/dev/null
 CMOCKA_CFLAGS!=	$(PKG_CONFIG) --cflags cmocka 2>/dev/null
 CMOCKA_LIBS!=	$(PKG_CONFIG) --libs cmocka 2>/dev/null
 
 override CPPFLAGS+=	-D_DEFAULT_SOURCE -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
-			$(LIBBSD_CFLAGS)
+			$(LIBBSD_CFLAGS) $(OPENSSL_CFLAGS)
 override CFLAGS+=	-std=c11 $(WARNINGS)
-LDLIBS+=	$(LIBBSD_LIBS)
+LDLIBS+=	$(LIBBSD_LIBS) $(OPENSSL_LIBS)
 
 SRCS=	src/backup.c src/buf.c src/cffile.c src/cli.c src/cmd_backup.c \
 	src/cmd_edit.c src/cmd_show.c src/conf.c src/diag.c src/diff.c \
 	src/expand.c src/json.c src/lint.c src/maincf.c src/mastercf.c \
-	src/mcedit.c src/mpedit.c src/run.c src/safefile.c src/txn.c \
-	src/valid.c
+	src/mcedit.c src/mpedit.c src/relay.c src/run.c src/safefile.c \
+	src/txn.c src/valid.c src/verify.c
 MAIN=	src/main.c
 OBJS=	$(SRCS:.c=.o)
 DEPS=	$(SRCS:.c=.d) $(MAIN:.c=.d)
@@ -56,6 +58,9 @@ have-libbsd:
 	@$(PKG_CONFIG) --atleast-version=0.10 libbsd-overlay || { \
 	    echo "libbsd 0.10 or later is needed: apt-get install" \
 	    "libbsd-dev pkg-config (or: make check, as root)"; exit 1; }
+	@$(PKG_CONFIG) --atleast-version=1.1.1 openssl || { \
+	    echo "OpenSSL 1.1.1 or later is needed: apt-get install" \
+	    "libssl-dev (or: make check, as root)"; exit 1; }
 
 # The quick start: both install what a fresh Debian 12 machine lacks
 # when run as root, or print the exact install line.

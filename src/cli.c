@@ -54,6 +54,12 @@ const struct cmd cmds[] = {
 	    "edit or read main.cf parameters" },
 	{ "check", cmd_check, "check",
 	    "report everything wrong in main.cf and master.cf" },
+	{ "verify", cmd_verify, "verify [service] [--host host] "
+	    "[--port port] [--user user --password-file file]",
+	    "talk SMTP to the live service and report what a client meets" },
+	{ "relayhost", cmd_relayhost, "relayhost host[:port] --user user "
+	    "--password-file file | relayhost --remove",
+	    "send outgoing mail through a provider's submission port" },
 	{ "backups", cmd_backups, "backups",
 	    "list backup sets, newest first" },
 	{ "rollback", cmd_rollback, "rollback [id]",

@@ -197,6 +197,11 @@ conf_free(struct conf *c)
 			free(c->defaults.ent[i].val);
 	strmap_free(&c->defaults);
 	diag_free(&c->d);
+	for (i = 0; i < c->nkept; i++)
+		free(c->kept[i]);
+	free(c->kept);
+	c->kept = NULL;
+	c->nkept = 0;
 	free(c->dir);
 	free(c->absdir);
 	c->dir = c->absdir = NULL;
@@ -345,12 +350,97 @@ load_defaults(struct conf *c)
 	run_result_free(&r);
 }
 
+/* keep - remember an allocated string until conf_free; returns it */
+static const char *
+keep(struct conf *c, char *s)
+{
+	c->kept = xreallocarray(c->kept, c->nkept + 1, sizeof(*c->kept));
+	c->kept[c->nkept++] = s;
+	return s;
+}
+
+static const char *
+main_only_lookup(const char *name, void *arg)
+{
+	struct conf		*c = arg;
+	const struct mp_param	*p;
+
+	if ((p = mp_get(&c->main, name)) != NULL)
+		return p->value;
+	/* Postfix sets this one before it reads main.cf. */
+	return strcmp(name, "config_directory") == 0 ? c->dir : NULL;
+}
+
+/*
+ * effective_main - name's main.cf value, expanded against main.cf alone
+ * (Postfix works these defaults out before it knows any other default);
+ * NULL if main.cf does not set it.
+ */
+static char *
+effective_main(struct conf *c, const char *name)
+{
+	struct exp_result	 res;
+	const struct mp_param	*p;
+	char			*r;
+
+	if ((p = mp_get(&c->main, name)) == NULL)
+		return NULL;
+	exp_expand(p->value, main_only_lookup, c, &res);
+	r = xstrdup(res.text);
+	exp_result_free(&res);
+	return r;
+}
+
+/*
+ * derived_default - the two defaults that Postfix works out from main.cf
+ * itself, as its daemons and postconf do: myhostname is the host's name,
+ * with ".$mydomain" (or ".localdomain") added when it has no dot; and
+ * mydomain is what follows the first dot of $myhostname.  A main.cf
+ * that defines each through the other is cut short, not looped.
+ */
+static const char *
+derived_default(struct conf *c, const char *name)
+{
+	char		 host[256];
+	const char	*dot;
+	char		*v, *r;
+
+	if (c->deriving)
+		return "localdomain";
+	c->deriving = 1;
+	if (strcmp(name, "myhostname") == 0) {
+		if (gethostname(host, sizeof(host)) == -1)
+			(void)strlcpy(host, "localhost", sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		if (strchr(host, '.') != NULL)
+			r = xstrdup(host);
+		else {
+			v = effective_main(c, "mydomain");
+			r = xprintf("%s.%s", host, v != NULL ? v :
+			    "localdomain");
+			free(v);
+		}
+	} else {
+		if ((v = effective_main(c, "myhostname")) == NULL)
+			v = xstrdup(derived_default(c, "myhostname"));
+		dot = strchr(v, '.');
+		r = xstrdup(dot != NULL ? dot + 1 : "localdomain");
+		free(v);
+	}
+	c->deriving = 0;
+	return keep(c, r);
+}
+
 /* conf_default - Postfix's default value of name, or NULL */
 const char *
 conf_default(struct conf *c, const char *name)
 {
 	if (!c->defaults_loaded)
 		load_defaults(c);
+	if (strcmp(name, "config_directory") == 0)
+		return c->dir;
+	if (strcmp(name, "myhostname") == 0 || strcmp(name, "mydomain") == 0)
+		return derived_default(c, name);
 	return strmap_get(&c->defaults, name);
 }
 

@@ -76,7 +76,7 @@ mpe_set(struct mp_file *m, const char *name, const char *value)
 			    (*v == ' ' || *v == '\t'); v++)
 				;
 			buf_add(&b, l->p, (size_t)(v - l->p));
-			/* "name =" gets a space before the value; "name=" not. */
+			/* "name =" gets a space before the value */
 			if (v == l->p + clen && v == eq + 1 && *value != '\0' &&
 			    eq > l->p && (eq[-1] == ' ' || eq[-1] == '\t'))
 				buf_addc(&b, ' ');

@@ -329,6 +329,9 @@ struct conf {
 	struct strmap	 defaults; /* name -> owned value */
 	int		 defaults_loaded;
 	int		 defaults_ok;
+	int		 deriving;	/* working out myhostname/mydomain */
+	char		**kept;		/* owned: derived values handed out */
+	size_t		 nkept;
 	struct diag	 d;	/* what loading found */
 };
 int	 conf_open_dir(struct conf *, const char *, int, struct diag *);
@@ -475,6 +478,8 @@ struct txn {
 	char		*command;	/* owned: for the backup's info */
 	int		 rollback;	/* this edit is a rollback */
 	struct strmap	 errors;	/* check errors before the edit */
+	int		 force;		/* something besides the two files
+					   changed: check and reload */
 };
 int	 txn_begin(struct txn *, int, char **);
 int	 txn_commit(struct txn *);
@@ -547,6 +552,8 @@ int	 cmd_unset(int, char **);
 int	 cmd_backups(int, char **);
 int	 cmd_rollback(int, char **);
 int	 cmd_help(int, char **);
+int	 cmd_verify(int, char **);
+int	 cmd_relayhost(int, char **);
 
 int	 open_conf(struct conf *, int);
 char	*fold_ws(const char *);

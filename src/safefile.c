@@ -535,7 +535,8 @@ sf_install(int dirfd, const char *name, const struct stat *expect,
 		}
 	}
 	(void)unlinkat(dirfd, old, 0);
-	if (linkat(dirfd, name, dirfd, old, 0) == -1) {
+	/* A file that is new has no original to keep. */
+	if (linkat(dirfd, name, dirfd, old, 0) == -1 && errno != ENOENT) {
 		diag_add(d, DIAG_ERR, name, 0, "link: %s", strerror(errno));
 		return -1;
 	}

@@ -338,7 +338,7 @@ txn_commit(struct txn *t)
 		}
 	}
 
-	if (!changed[0] && !changed[1]) {
+	if (!changed[0] && !changed[1] && !t->force) {
 		if (opt.json)
 			print_json(t, changed, "", NULL, 0, 0, NULL);
 		else {
@@ -357,6 +357,9 @@ txn_commit(struct txn *t)
 		status = opt.detailed ? EX_PF_CHANGED : EX_PF_OK;
 		goto out;
 	}
+
+	if (!changed[0] && !changed[1])
+		goto check;	/* t->force: only another file changed */
 
 	/* Back up both originals, then replace. */
 	info = xprintf("time: %lld\ncommand: %s\nrollback: %s\n",
@@ -418,6 +421,7 @@ txn_commit(struct txn *t)
 		}
 		free(data);
 	}
+check:
 	if (!opt.no_check) {
 		postfix_argv(t, "check", argv);
 		(void)run_cmd(argv, RUN_PTY, 300, &r);
@@ -501,10 +505,11 @@ report:
 			fprintf(stderr, "%s\n", co);
 		if (status == EX_PF_OK || status == EX_PF_CHANGED ||
 		    status == EX_PF_RELOAD)
-			say("%s%s%s; backup %s%s%s", changed[0] ? "main.cf" :
-			    "", changed[0] && changed[1] ? " and " : "",
-			    changed[1] ? "master.cf changed" : " changed",
-			    backup, checked ? "; postfix check passed" : "",
+			say("%s changed%s%s%s%s", changed[0] && changed[1] ?
+			    "main.cf and master.cf" : changed[0] ? "main.cf" :
+			    changed[1] ? "master.cf" : "nothing but the table",
+			    backup[0] != '\0' ? "; backup " : "", backup,
+			    checked ? "; postfix check passed" : "",
 			    reloaded ? "; postfix reloaded" : "");
 	}
 out:

@@ -11,13 +11,13 @@ pkg() {
 	    grep -q 'install ok installed' || missing="$missing $1"
 }
 
-for p in build-essential pkg-config libbsd-dev; do pkg "$p"; done
+for p in build-essential pkg-config libbsd-dev libssl-dev; do pkg "$p"; done
 if [ "$what" = check ] || [ "$what" = demo ]; then
 	pkg postfix
 fi
 if [ "$what" = check ]; then
 	for p in libcmocka-dev python3 patch iproute2 mandoc clang \
-	    libclang-rt-14-dev dovecot-core swaks openssl; do
+	    libclang-rt-14-dev dovecot-core swaks openssl libsasl2-modules; do
 		pkg "$p"
 	done
 fi
