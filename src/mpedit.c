@@ -22,7 +22,8 @@
  * new parameter goes at the end of the file, after a line ending is
  * added to a last line that had none (postconf glues it on instead,
  * which silently changes the last parameter).  Unsetting removes every
- * definition.  The caller parses again (mp_parse) afterwards.
+ * definition.  Each function parses the file again before it returns,
+ * so that calls can follow one another.
  */
 
 #include <stdlib.h>
@@ -91,6 +92,7 @@ mpe_set(struct mp_file *m, const char *name, const char *value)
 		delete_content(m, e, e->first);
 		cf_line_replace(&m->cf, e->first, b.p, b.len);
 		buf_free(&b);
+		(void)mp_parse(m, NULL);
 		return 1;
 	}
 	if (m->cf.nlines > 0)
@@ -98,6 +100,7 @@ mpe_set(struct mp_file *m, const char *name, const char *value)
 	buf_printf(&b, "%s = %s%s", name, value, cf_eol(&m->cf));
 	cf_line_insert(&m->cf, m->cf.nlines, b.p, b.len);
 	buf_free(&b);
+	(void)mp_parse(m, NULL);
 	return 1;
 }
 
@@ -116,5 +119,7 @@ mpe_unset(struct mp_file *m, const char *name)
 		delete_content(m, &m->cf.ents[m->par[i].entry], (size_t)-1);
 		n++;
 	}
+	if (n > 0)
+		(void)mp_parse(m, NULL);
 	return n;
 }

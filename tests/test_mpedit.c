@@ -405,6 +405,33 @@ unset_then_set_appends_at_the_end(void **state)
 	mp_free(&m);
 }
 
+/*
+ * Edits in a row, with no parse in between: each must see the lines as
+ * the one before left them (a value on several lines shrinks the file).
+ */
+static void
+edits_in_a_row_each_see_the_file_as_it_is_now(void **state)
+{
+	struct mp_file	 m;
+
+	(void)state;
+	t_main(&m, "a = 1\n  cont\nrelayhost = x\n  more\n"
+	    "smtp_sasl_auth_enable = yes\nkeep = me\n"
+	    "smtp_tls_security_level = may\nlast = 1\n");
+	assert_int_equal(mpe_unset(&m, "relayhost"), 1);
+	assert_int_equal(mpe_unset(&m, "smtp_sasl_auth_enable"), 1);
+	assert_int_equal(mpe_unset(&m, "smtp_tls_security_level"), 1);
+	check(&m, "a = 1\n  cont\nkeep = me\nlast = 1\n");
+	mp_free(&m);
+
+	t_main(&m, "a = 1\n  cont\n  more\nb = 2\nc = 3\n");
+	assert_int_equal(mpe_set(&m, "a", "one"), 1);
+	assert_int_equal(mpe_set(&m, "c", "three"), 1);
+	assert_int_equal(mpe_set(&m, "b", "two"), 1);
+	check(&m, "a = one\nb = two\nc = three\n");
+	mp_free(&m);
+}
+
 int
 main(void)
 {
@@ -438,6 +465,8 @@ main(void)
 		    unset_keeps_crlf_and_handles_a_last_line_without_newline),
 		cmocka_unit_test(unset_of_an_absent_name_changes_nothing),
 		cmocka_unit_test(unset_then_set_appends_at_the_end),
+		cmocka_unit_test(
+		    edits_in_a_row_each_see_the_file_as_it_is_now),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,6 +137,7 @@ start_instance() {
 
 # stop_instance DIR - stop this instance's Postfix and Dovecot, by pid
 stop_instance() {
+	[ -d "$1" ] || return 0
 	if [ -f "$1/spool/pid/master.pid" ]; then
 		pid=$(tr -d ' ' < "$1/spool/pid/master.pid")
 		postfix -c "$1/etc" stop >/dev/null 2>&1 ||
