@@ -73,13 +73,18 @@ generated: $(PROG) build/pftool
 live: $(PROG)
 	sh tests/live/run.sh
 
+ansible: $(PROG)
+	sh tests/ansible_test.sh
+
 # make check installs (as root) or names what is missing, then runs every
 # suite in a fresh make, which sees the libraries just installed.
 check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli differential generated fuzz-short live
+check-all: all unit unit-asan cli differential generated fuzz-short live \
+    ansible
 	@echo "make check: all tests passed"
 
-.PHONY: check check-all unit unit-asan cli differential generated live
+.PHONY: check check-all unit unit-asan cli differential generated live \
+    ansible

@@ -17,7 +17,8 @@ if [ "$what" = check ] || [ "$what" = demo ]; then
 fi
 if [ "$what" = check ]; then
 	for p in libcmocka-dev python3 patch iproute2 mandoc clang \
-	    libclang-rt-14-dev dovecot-core swaks openssl libsasl2-modules; do
+	    libclang-rt-14-dev dovecot-core swaks openssl libsasl2-modules \
+	    ansible-core; do
 		pkg "$p"
 	done
 fi
