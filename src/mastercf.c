@@ -250,10 +250,12 @@ yn_field(const char *s)
 	    strcmp(s, "-") == 0;
 }
 
+/* wakeup_field - what postconf takes ("?" and "-?" too; master not) */
 static int
 wakeup_field(const char *s)
 {
-	if (strcmp(s, "-") == 0)
+	if (strcmp(s, "-") == 0 || strcmp(s, "?") == 0 ||
+	    strcmp(s, "-?") == 0)
 		return 1;
 	if (*s < '0' || *s > '9')
 		return 0;

@@ -1,0 +1,270 @@
+/*
+ * Tests of lint.c: each rule of `check' on a small configuration that
+ * breaks it, and on one that does not.  Postfix's defaults come from
+ * postconf -d, as in pfsubmit itself.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+
+struct lt {
+	char		*dir;
+	struct conf	 c;
+	struct diag	 d;
+};
+
+/* lint - load main.cf and master.cf texts and run every rule */
+static void
+lint(struct lt *x, const char *main_cf, const char *master_cf)
+{
+	struct diag	 d;
+
+	x->dir = t_tmpdir();
+	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
+	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	diag_init(&d);
+	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
+	assert_int_equal(conf_load(&x->c, &d), 0);
+	diag_free(&d);
+	diag_init(&x->d);
+	lint_run(&x->c, &x->d);
+}
+
+static void
+done(struct lt *x)
+{
+	diag_free(&x->d);
+	conf_free(&x->c);
+	t_rmdir(x->dir);
+	free(x->dir);
+}
+
+/* count - findings of rule at severity sev (any line) */
+static size_t
+count(const struct lt *x, const char *rule, enum diag_sev sev)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < x->d.n; i++)
+		if (x->d.m[i].rule != NULL &&
+		    strcmp(x->d.m[i].rule, rule) == 0 &&
+		    x->d.m[i].sev == sev)
+			n++;
+	return n;
+}
+
+/* line_of - the line of the first finding of rule */
+static size_t
+line_of(const struct lt *x, const char *rule)
+{
+	size_t	 i;
+
+	for (i = 0; i < x->d.n; i++)
+		if (x->d.m[i].rule != NULL &&
+		    strcmp(x->d.m[i].rule, rule) == 0)
+			return x->d.m[i].line;
+	return 0;
+}
+
+#define SMTP	"smtp inet n - y - - smtpd\n"
+#define MAINCF	"myhostname = mail.example.org\n"
+
+static void
+clean_configuration_has_no_finding(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_tls_cert_file = /x.pem\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_security_level=encrypt\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_client_restrictions=permit_sasl_authenticated,"
+	    "reject\n");
+	assert_int_equal(x.d.n, 0);
+	done(&x);
+}
+
+static void
+inet_service_marked_private_is_an_error(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "2525 inet y - y - - smtpd\n"
+	    "2526 inet - - y - - smtpd\n");
+	assert_int_equal(count(&x, "inet-private", DIAG_ERR), 2);
+	assert_int_equal(line_of(&x, "inet-private"), 2);
+	done(&x);
+}
+
+static void
+what_master_refuses_is_an_error(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "a unix - - y - - -\nb unix - - y ? - x\n");
+	assert_int_equal(count(&x, "master-refuses", DIAG_ERR), 2);
+	done(&x);
+}
+
+static void
+words_after_smtpd_are_an_error_but_not_after_pipe(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "     Instead of specifying complex restrictions\n"
+	    "maildrop unix - n n - - pipe\n"
+	    "  flags=DRhu user=vmail argv=/usr/bin/maildrop -d ${recipient}\n");
+	assert_int_equal(count(&x, "stray-argument", DIAG_ERR), 1);
+	assert_int_equal(line_of(&x, "stray-argument"), 4);
+	done(&x);
+}
+
+static void
+bad_yes_no_and_tls_level_values_are_errors(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "biff = maybe\nsmtpd_tls_security_level = dane\n"
+	    "smtpd_tls_auth_only = YES\n",
+	    SMTP "x inet n - y - - smtpd -o smtpd_tls_wrappermode=1\n"
+	    "  -o smtpd_tls_security_level=encrypt\n");
+	/* biff, the main.cf level and the override's wrappermode. */
+	assert_int_equal(count(&x, "bad-value", DIAG_ERR), 3);
+	done(&x);
+}
+
+static void
+unknown_restriction_is_an_error(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_restriction_classes = myclass\n"
+	    "myclass = permit_mynetworks, rejekt\n"
+	    "smtpd_sender_restrictions = check_sender_access hash:/x, "
+	    "myclass, reject_rbl_client zen.example, sleep 1, "
+	    "check_client_access inline:{ 1.2.3.4=OK, 5.6.7.8=REJECT }\n",
+	    SMTP "x inet n - y - - smtpd\n"
+	    "  -o { smtpd_client_restrictions = permit_sasl_authenticated, "
+	    "permitt }\n");
+	/* rejekt in the class, permitt in the override; nothing else. */
+	assert_int_equal(count(&x, "unknown-restriction", DIAG_ERR), 2);
+	done(&x);
+}
+
+static void
+one_port_on_all_and_one_address_is_a_conflict(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n"
+	    "127.0.0.1:587 inet n - y - - smtpd\n");
+	assert_int_equal(count(&x, "port-conflict", DIAG_ERR), 1);
+	assert_int_equal(line_of(&x, "port-conflict"), 3);
+	done(&x);
+}
+
+static void
+two_names_of_one_port_or_one_name_twice_are_warnings(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submissions inet n - y - - smtpd\n"
+	    "smtps inet n - y - - smtpd\n" SMTP);
+	assert_int_equal(count(&x, "duplicate-service", DIAG_WARN), 2);
+	assert_int_equal(count(&x, "port-conflict", DIAG_ERR), 0);
+	done(&x);
+}
+
+static void
+submission_without_sasl_or_tls_is_a_warning(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n");
+	assert_int_equal(count(&x, "submission-sasl", DIAG_WARN), 1);
+	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 1);
+	done(&x);
+	/* From main.cf, and wrapper mode on 465, count as well. */
+	lint(&x, MAINCF "smtpd_sasl_auth_enable = yes\n",
+	    SMTP "submissions inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_wrappermode=yes\n");
+	assert_int_equal(count(&x, "submission-sasl", DIAG_WARN), 0);
+	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 0);
+	done(&x);
+}
+
+static void
+smtpd_enforce_tls_is_deprecated(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_enforce_tls = yes\n", SMTP);
+	assert_int_equal(count(&x, "deprecated", DIAG_WARN), 1);
+	done(&x);
+}
+
+static void
+expansion_errors_loops_and_undefined_names(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_banner = cost 5$\n"
+	    "a = $b\nb = $a\nsmtpd_helo_restrictions = $a\n"
+	    "smtpd_data_restrictions = $nothing_defines_this\n",
+	    SMTP "x inet n - y - - smtpd -o syslog_name=$(\n");
+	assert_int_equal(count(&x, "expand-syntax", DIAG_ERR), 2);
+	assert_true(count(&x, "expand-loop", DIAG_ERR) >= 1);
+	assert_int_equal(count(&x, "undefined-parameter", DIAG_WARN), 1);
+	done(&x);
+}
+
+static void
+commented_out_services_are_not_checked(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "#2525 inet y - y - - smtpd\n"
+	    "#submission inet n - y - - smtpd\n");
+	assert_int_equal(x.d.n, 0);
+	done(&x);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clean_configuration_has_no_finding),
+		cmocka_unit_test(inet_service_marked_private_is_an_error),
+		cmocka_unit_test(what_master_refuses_is_an_error),
+		cmocka_unit_test(
+		    words_after_smtpd_are_an_error_but_not_after_pipe),
+		cmocka_unit_test(bad_yes_no_and_tls_level_values_are_errors),
+		cmocka_unit_test(unknown_restriction_is_an_error),
+		cmocka_unit_test(
+		    one_port_on_all_and_one_address_is_a_conflict),
+		cmocka_unit_test(
+		    two_names_of_one_port_or_one_name_twice_are_warnings),
+		cmocka_unit_test(submission_without_sasl_or_tls_is_a_warning),
+		cmocka_unit_test(smtpd_enforce_tls_is_deprecated),
+		cmocka_unit_test(expansion_errors_loops_and_undefined_names),
+		cmocka_unit_test(commented_out_services_are_not_checked),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
