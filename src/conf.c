@@ -23,6 +23,7 @@
  */
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -175,6 +176,10 @@ conf_reparse(struct conf *c, struct diag *d)
 {
 	int	 bad = 0;
 
+	/* The services may have changed: index them again when asked. */
+	strmap_free(&c->services);
+	c->services_indexed = 0;
+
 	if (mp_parse(&c->main, d) == -1)
 		bad = 1;
 	if (mc_parse(&c->master, d) == -1)
@@ -197,6 +202,8 @@ conf_free(struct conf *c)
 			free(c->defaults.ent[i].val);
 	strmap_free(&c->defaults);
 	diag_free(&c->d);
+	strmap_free(&c->services);
+	c->services_indexed = 0;
 	for (i = 0; i < c->nkept; i++)
 		free(c->kept[i]);
 	free(c->kept);
@@ -268,39 +275,63 @@ static const struct {
 	{ "_transport_rate_delay", "default_transport_rate_delay" },
 };
 
-static void
-add_service_params(struct conf *c)
+static const char *keep(struct conf *, char *);
+
+/* service_kind - 2: pipe, 1: another delivery agent, 3: spawn, 0 */
+static int
+service_kind(const char *cmd)
+{
+	if (strcmp(cmd, "pipe") == 0)
+		return 2;
+	if (strcmp(cmd, "spawn") == 0)
+		return 3;
+	if (strcmp(cmd, "local") == 0 || strcmp(cmd, "error") == 0 ||
+	    strcmp(cmd, "virtual") == 0 || strcmp(cmd, "smtp") == 0 ||
+	    strcmp(cmd, "lmtp") == 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * service_default - the default of a service-derived name, worked out
+ * when it is asked for (a master.cf of thousands of services would
+ * otherwise mean tens of thousands of names), or NULL.
+ */
+static const char *
+service_default(struct conf *c, const char *name)
 {
 	const struct mc_service *s;
-	const char	*cmd;
-	char		*name;
-	size_t		 i, k, first, last;
+	size_t		 k, n = strlen(name), sl, i;
+	intptr_t	 kind;
+	char		*svc;
 
-	for (i = 0; i < c->master.nsvc; i++) {
-		s = &c->master.svc[i];
-		if (!s->enabled || s->ntok < MC_NFIELDS)
+	for (k = 0; k < sizeof(service_params) / sizeof(service_params[0]);
+	    k++) {
+		sl = strlen(service_params[k].suffix);
+		if (n <= sl || strcmp(name + n - sl,
+		    service_params[k].suffix) != 0)
 			continue;
-		cmd = s->field[MCF_COMMAND];
-		first = 1;
-		last = sizeof(service_params) / sizeof(service_params[0]);
-		if (strcmp(cmd, "pipe") == 0)
-			first = 0;
-		else if (strcmp(cmd, "spawn") == 0) {
-			first = 0;
-			last = 1;
-		} else if (strcmp(cmd, "local") != 0 &&
-		    strcmp(cmd, "error") != 0 && strcmp(cmd, "virtual") != 0 &&
-		    strcmp(cmd, "smtp") != 0 && strcmp(cmd, "lmtp") != 0)
-			continue;
-		for (k = first; k < last; k++) {
-			name = xprintf("%s%s", s->field[MCF_SERVICE],
-			    service_params[k].suffix);
-			if (strmap_get(&c->defaults, name) == NULL)
-				strmap_put(&c->defaults, name, xprintf("$%s",
-				    service_params[k].param));
-			free(name);
+		if (!c->services_indexed) {
+			for (i = 0; i < c->master.nsvc; i++) {
+				s = &c->master.svc[i];
+				if (s->enabled && s->ntok >= MC_NFIELDS &&
+				    service_kind(s->field[MCF_COMMAND]) != 0)
+					strmap_put(&c->services,
+					    s->field[MCF_SERVICE], (void *)
+					    (intptr_t)service_kind(
+					    s->field[MCF_COMMAND]));
+			}
+			c->services_indexed = 1;
 		}
+		svc = xstrndup(name, n - sl);
+		kind = (intptr_t)strmap_get(&c->services, svc);
+		free(svc);
+		/* _time_limit: pipe and spawn; the others: not spawn. */
+		if (kind == 0 || (k == 0 && kind == 1) || (k > 0 && kind == 3))
+			continue;
+		return keep(c, xprintf("$%s", service_params[k].param));
 	}
+	return NULL;
 }
 
 /*
@@ -342,7 +373,6 @@ load_defaults(struct conf *c)
 	}
 	if (ok) {
 		parse_defaults(c, r.out.p);
-		add_service_params(c);
 		c->defaults_ok = 1;
 	} else
 		diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf -d did not run; "
@@ -435,13 +465,17 @@ derived_default(struct conf *c, const char *name)
 const char *
 conf_default(struct conf *c, const char *name)
 {
+	const char	*v;
+
 	if (!c->defaults_loaded)
 		load_defaults(c);
 	if (strcmp(name, "config_directory") == 0)
 		return c->dir;
 	if (strcmp(name, "myhostname") == 0 || strcmp(name, "mydomain") == 0)
 		return derived_default(c, name);
-	return strmap_get(&c->defaults, name);
+	if ((v = strmap_get(&c->defaults, name)) != NULL || !c->defaults_ok)
+		return v;
+	return service_default(c, name);
 }
 
 /* conf_is_builtin - is name one of Postfix's own parameters? */

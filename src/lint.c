@@ -411,32 +411,56 @@ lint_service(struct lint *l, const struct mc_service *s)
  * Two live services on one port.  master(8) keys inet services by
  * address and port: the same key twice means the last wins; a service
  * on all addresses next to one on a single address of the same port
- * cannot both bind.
+ * cannot both bind.  Sorted by port, so that only services of one port
+ * are compared with each other.
  */
+struct portent {
+	int		 port;
+	size_t		 svc;
+	char		*host;	/* owned */
+};
+
+static int
+portent_cmp(const void *a, const void *b)
+{
+	const struct portent *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return x->svc < y->svc ? -1 : x->svc > y->svc;
+}
+
 static void
 lint_ports(struct lint *l)
 {
 	const struct mc_service *a, *b;
-	char		*ha, *pa, *hb, *pb;
-	size_t		 i, j;
-	int		 na, nb;
+	struct portent	*pe;
+	char		*host, *port;
+	size_t		 i, j, n = 0;
+	int		 num;
 
+	pe = xreallocarray(NULL, l->c->master.nsvc + 1, sizeof(*pe));
 	for (i = 0; i < l->c->master.nsvc; i++) {
 		a = &l->c->master.svc[i];
 		if (!a->enabled || strcmp(a->field[MCF_TYPE], "inet") != 0)
 			continue;
-		if ((na = mc_port_of(a->field[MCF_SERVICE], &ha, &pa)) < 0) {
-			free(ha);
-			free(pa);
+		num = mc_port_of(a->field[MCF_SERVICE], &host, &port);
+		free(port);
+		if (num < 0) {
+			free(host);
 			continue;
 		}
-		for (j = 0; j < i; j++) {
-			b = &l->c->master.svc[j];
-			if (!b->enabled ||
-			    strcmp(b->field[MCF_TYPE], "inet") != 0)
-				continue;
-			nb = mc_port_of(b->field[MCF_SERVICE], &hb, &pb);
-			if (nb == na && strcmp(ha, hb) == 0 &&
+		pe[n].port = num;
+		pe[n].svc = i;
+		pe[n].host = host;
+		n++;
+	}
+	qsort(pe, n, sizeof(*pe), portent_cmp);
+	for (i = 0; i < n; i++) {
+		a = &l->c->master.svc[pe[i].svc];
+		for (j = i; j-- > 0 && pe[j].port == pe[i].port;) {
+			b = &l->c->master.svc[pe[j].svc];
+			if (strcmp(pe[i].host, pe[j].host) == 0 &&
 			    strcmp(a->field[MCF_SERVICE],
 			    b->field[MCF_SERVICE]) != 0)
 				finding(l, DIAG_WARN, &l->c->master.cf,
@@ -444,20 +468,22 @@ lint_ports(struct lint *l)
 				    "and %.60s/inet (line %zu) are both port "
 				    "%d; master(8) uses only the last",
 				    a->field[MCF_SERVICE],
-				    b->field[MCF_SERVICE], b->first + 1, na);
-			else if (nb == na && (*ha == '\0') != (*hb == '\0'))
+				    b->field[MCF_SERVICE], b->first + 1,
+				    pe[i].port);
+			else if ((*pe[i].host == '\0') !=
+			    (*pe[j].host == '\0'))
 				finding(l, DIAG_ERR, &l->c->master.cf,
 				    a->first, "port-conflict", "%.60s/inet and "
 				    "%.60s/inet (line %zu) both listen on port "
 				    "%d, one on all addresses: the second "
 				    "cannot bind", a->field[MCF_SERVICE],
-				    b->field[MCF_SERVICE], b->first + 1, na);
-			free(hb);
-			free(pb);
+				    b->field[MCF_SERVICE], b->first + 1,
+				    pe[i].port);
 		}
-		free(ha);
-		free(pa);
 	}
+	for (i = 0; i < n; i++)
+		free(pe[i].host);
+	free(pe);
 }
 
 /* Two live entries with one name and type: master(8) uses the last. */

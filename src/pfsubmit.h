@@ -330,6 +330,8 @@ struct conf {
 	int		 defaults_loaded;
 	int		 defaults_ok;
 	int		 deriving;	/* working out myhostname/mydomain */
+	struct strmap	 services;	/* live delivery services: kind */
+	int		 services_indexed;
 	char		**kept;		/* owned: derived values handed out */
 	size_t		 nkept;
 	struct diag	 d;	/* what loading found */
