@@ -4,7 +4,8 @@
 # make check		build and run every test (unit, differential, CLI,
 #			sanitizers, a short fuzz run when clang is there,
 #			and the live suite when run as root)
-# make install		PREFIX, DESTDIR, BINDIR, MANDIR are honoured
+# make install		PREFIX, DESTDIR, BINDIR, MANDIR, COMPLETIONDIR are
+#			honoured
 
 PROG=		pfsubmit
 VERSION=	0.1.0
@@ -33,6 +34,7 @@ CMOCKA_CFLAGS!=	$(PKG_CONFIG) --cflags cmocka 2>/dev/null
 CMOCKA_LIBS!=	$(PKG_CONFIG) --libs cmocka 2>/dev/null
 
 override CPPFLAGS+=	-D_DEFAULT_SOURCE -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
+			-DPFSUBMIT_VERSION=\"$(VERSION)\" \
 			$(LIBBSD_CFLAGS) $(OPENSSL_CFLAGS)
 override CFLAGS+=	-std=c11 $(WARNINGS)
 LDLIBS+=	$(LIBBSD_LIBS) $(OPENSSL_LIBS)
@@ -48,7 +50,7 @@ DEPS=	$(SRCS:.c=.d) $(MAIN:.c=.d)
 
 all: $(PROG)
 
-$(PROG): have-libbsd $(OBJS) $(MAIN:.c=.o)
+$(PROG): $(OBJS) $(MAIN:.c=.o) | have-libbsd
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(MAIN:.c=.o) $(LDLIBS)
 
 %.o: %.c
@@ -79,16 +81,17 @@ include fuzz/fuzz.mk
 # --- install ---------------------------------------------------------------
 
 install: $(PROG)
-	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(COMPLETIONDIR)
-	$(INSTALL) -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
-	$(INSTALL) -m 0644 pfsubmit.1 $(DESTDIR)$(MANDIR)/man1/pfsubmit.1
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(BINDIR)" \
+	    "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(COMPLETIONDIR)"
+	$(INSTALL) -m 0755 $(PROG) "$(DESTDIR)$(BINDIR)/$(PROG)"
+	$(INSTALL) -m 0644 pfsubmit.1 "$(DESTDIR)$(MANDIR)/man1/pfsubmit.1"
 	$(INSTALL) -m 0644 contrib/bash-completion/pfsubmit \
-	    $(DESTDIR)$(COMPLETIONDIR)/pfsubmit
+	    "$(DESTDIR)$(COMPLETIONDIR)/pfsubmit"
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/pfsubmit.1 \
-	    $(DESTDIR)$(COMPLETIONDIR)/pfsubmit
+	rm -f "$(DESTDIR)$(BINDIR)/$(PROG)" \
+	    "$(DESTDIR)$(MANDIR)/man1/pfsubmit.1" \
+	    "$(DESTDIR)$(COMPLETIONDIR)/pfsubmit"
 
 lint:
 	mandoc -Tlint -W warning pfsubmit.1

@@ -33,7 +33,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define PFSUBMIT_VERSION	"0.1.0"
+/* The Makefile passes its VERSION. */
+#ifndef PFSUBMIT_VERSION
+#define PFSUBMIT_VERSION	"unknown"
+#endif
 
 /* Compiled-in paths: no environment variable changes which binary runs. */
 #ifndef PATH_POSTFIX

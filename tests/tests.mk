@@ -76,6 +76,13 @@ live: $(PROG)
 ansible: $(PROG)
 	sh tests/ansible_test.sh
 
+install-test: $(PROG)
+	MAKE="$(MAKE)" sh tests/install_test.sh
+
+# Builds the Debian package in a copy of the tree; CI runs it.
+deb-test:
+	sh tests/deb_test.sh
+
 # make check installs (as root) or names what is missing, then runs every
 # suite in a fresh make, which sees the libraries just installed.
 check:
@@ -83,8 +90,8 @@ check:
 	$(MAKE) check-all
 
 check-all: all unit unit-asan cli differential generated fuzz-short live \
-    ansible
+    ansible install-test
 	@echo "make check: all tests passed"
 
 .PHONY: check check-all unit unit-asan cli differential generated live \
-    ansible
+    ansible install-test deb-test
