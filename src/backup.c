@@ -112,14 +112,27 @@ open_bkdir(int dirfd, int create, struct diag *d)
 	return fd;
 }
 
-/* remove_set - remove a set directory and the files in it */
+/*
+ * remove_set - remove a set directory and the files in it.  A complete
+ * set is first renamed to ID.tmp, so that it is never seen incomplete
+ * under its own name: an interrupted removal leaves a partial set that
+ * the next bk_create removes.
+ */
 static void
 remove_set(int bfd, const char *id)
 {
 	struct dirent	*de;
 	DIR		*dp;
+	char		 tmp[SF_NAMELEN + 8];
+	size_t		 len = strlen(id);
 	int		 fd;
 
+	if (len < 4 || strcmp(id + len - 4, ".tmp") != 0) {
+		(void)snprintf(tmp, sizeof(tmp), "%s.tmp", id);
+		if (renameat(bfd, id, bfd, tmp) == -1)
+			return;
+		id = tmp;
+	}
 	if ((fd = openat(bfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
 		return;
@@ -180,12 +193,14 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 	struct tm	*tm;
 	struct stat	 st;
 	char		 base[32], id[SF_NAMELEN], tmp[SF_NAMELEN + 8];
+	struct diag	 sub;
 	time_t		 now;
 	size_t		 i;
 	int		 bfd, sfd = -1, n;
 
 	if ((bfd = open_bkdir(dirfd, 1, d)) < 0)
 		return -1;
+	diag_init(&sub);
 	remove_partial(bfd);
 	now = time(NULL);
 	if ((tm = gmtime(&now)) == NULL ||
@@ -233,11 +248,11 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 		if (sf_write_new(sfd, files[i].name, files[i].data,
 		    files[i].len, files[i].st->st_mode, geteuid() == 0 ?
 		    files[i].st->st_uid : geteuid(), geteuid() == 0 ?
-		    files[i].st->st_gid : getegid(), d) == -1)
+		    files[i].st->st_gid : getegid(), &sub) == -1)
 			goto fail;
 	}
 	if (sf_write_new(sfd, "info", info, strlen(info), 0600, geteuid(),
-	    getegid(), d) == -1)
+	    getegid(), &sub) == -1)
 		goto fail;
 	if (fsync(sfd) == -1 || renameat(bfd, tmp, bfd, id) == -1) {
 		diag_add(d, DIAG_ERR, BK_DIR, 0, "cannot complete backup set "
@@ -249,9 +264,15 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 		diag_add(d, DIAG_WARN, BK_DIR, 0, "fsync: %s", strerror(errno));
 	close(sfd);
 	close(bfd);
+	diag_free(&sub);
 	(void)strlcpy(idout, id, idlen);
 	return 0;
 fail:
+	/* Name the files by their place in the backup directory. */
+	for (i = 0; i < sub.n; i++)
+		diag_add(d, sub.m[i].sev, BK_DIR, 0, "%s/%s: %s", tmp,
+		    sub.m[i].file != NULL ? sub.m[i].file : "", sub.m[i].text);
+	diag_free(&sub);
 	if (sfd != -1)
 		close(sfd);
 	remove_set(bfd, tmp);
@@ -282,7 +303,7 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 	DIR		*dp;
 	char		*data;
 	size_t		 n = 0, len;
-	int		 bfd, fd, exists;
+	int		 bfd, fd, exists, bad = 0;
 
 	*setsp = NULL;
 	*np = 0;
@@ -309,6 +330,11 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 				s[n].info = data;
 				s[n].by_rollback =
 				    strstr(data, "\nrollback: yes") != NULL;
+			} else {
+				/* Whether a rollback made it is unknown. */
+				diag_add(d, DIAG_ERR, BK_DIR, 0, "%s: cannot "
+				    "read its info", de->d_name);
+				bad = 1;
 			}
 			close(fd);
 		}
@@ -322,7 +348,7 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 		qsort(s, n, sizeof(*s), set_cmp_newest);
 	*setsp = s;
 	*np = n;
-	return 0;
+	return bad ? -1 : 0;
 }
 
 /* bk_read - one file of a set; a file the set lacks: *existsp is 0 */

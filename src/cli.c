@@ -190,6 +190,8 @@ cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
 			continue;
 		if (ch == 'h') {
 			printf("usage: pfsubmit %s\n", c->usage);
+			if (fflush(stdout) == EOF || ferror(stdout))
+				err(EX_PF_FAIL, "standard output");
 			exit(EX_PF_OK);
 		}
 		if (ch == '?' || ch == ':')

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pfsubmit.h"
 
@@ -85,13 +86,15 @@ cmd_backups(int argc, char **argv)
 	def = conf_config_directory();
 	dir = xstrdup(opt.config_dir != NULL ? opt.config_dir : def);
 	free(def);
-	if ((dirfd = sf_open_dir(dir, 0, &d)) == -1 ||
-	    bk_list(dirfd, &sets, &n, &d) == -1) {
+	if ((dirfd = sf_open_dir(dir, 0, &d)) == -1) {
 		diag_print(&d, stderr, DIAG_ERR);
 		diag_free(&d);
 		free(dir);
 		return EX_PF_FAIL;
 	}
+	/* A set whose info cannot be read is still listed. */
+	if (bk_list(dirfd, &sets, &n, &d) == -1)
+		diag_print(&d, stderr, DIAG_ERR);
 	if (opt.json) {
 		json_init(&j, stdout);
 		json_begin_obj(&j);
@@ -134,14 +137,20 @@ cmd_backups(int argc, char **argv)
 		json_finish(&j);
 	}
 	bk_list_free(sets, n);
+	close(dirfd);
+	i = d.nerr;
 	diag_free(&d);
 	free(dir);
-	return EX_PF_OK;
+	return i > 0 ? EX_PF_FAIL : EX_PF_OK;
 }
 
-/* differs - does the set hold other bytes than the files now? */
+/*
+ * differs - does the set hold other bytes than the files now?  1 or 0,
+ * or -1 when it cannot be read (the reason goes to d): a set that cannot
+ * be read must not be skipped as if it were the same.
+ */
 static int
-differs(struct txn *t, const char *id)
+differs(struct txn *t, const char *id, struct diag *d)
 {
 	static const char *const names[2] = { "main.cf", "master.cf" };
 	char	*data;
@@ -150,8 +159,8 @@ differs(struct txn *t, const char *id)
 
 	for (k = 0; k < 2 && !diff; k++) {
 		if (bk_read(t->c.dirfd, id, names[k], &data, &len, &exists,
-		    NULL) == -1)
-			return 0;
+		    d) == -1)
+			return -1;
 		if (exists && (len != t->origlen[k] ||
 		    memcmp(data, t->orig[k], len) != 0))
 			diff = 1;
@@ -191,12 +200,26 @@ cmd_rollback(int argc, char **argv)
 		return r;
 	t.rollback = 1;
 	diag_init(&d);
-	if (bk_list(t.c.dirfd, &sets, &n, &d) == -1)
+	/* Choosing a set needs every set's info; a given id does not. */
+	if (bk_list(t.c.dirfd, &sets, &n, &d) == -1 && want == NULL)
 		goto fail;
-	for (i = 0; i < n && id == NULL; i++)
-		if (want != NULL ? strcmp(sets[i].id, want) == 0 :
-		    !sets[i].by_rollback && differs(&t, sets[i].id))
+	for (i = 0; i < n && id == NULL; i++) {
+		if (want != NULL) {
+			if (strcmp(sets[i].id, want) == 0)
+				id = xstrdup(sets[i].id);
+			continue;
+		}
+		if (sets[i].by_rollback)
+			continue;
+		if ((k = differs(&t, sets[i].id, &d)) == -1) {
+			diag_add(&d, DIAG_ERR, NULL, 0, "cannot read backup "
+			    "set %s; give the id to roll back to",
+			    sets[i].id);
+			goto fail;
+		}
+		if (k == 1)
 			id = xstrdup(sets[i].id);
+	}
 	if (id == NULL) {
 		if (want != NULL) {
 			q = vquote(want, strlen(want), 60);

@@ -157,13 +157,11 @@ conf_load(struct conf *c, struct diag *d)
 {
 	int	 bad = 0;
 
-	if (load_one(c, &c->main.cf, "main.cf", 0, d) == -1)
+	if (load_one(c, &c->main.cf, "main.cf", 0, d) == -1 ||
+	    mp_parse(&c->main, d) == -1)
 		bad = 1;
-	else if (mp_parse(&c->main, d) == -1)
-		bad = 1;
-	if (load_one(c, &c->master.cf, "master.cf", 1, d) == -1)
-		bad = 1;
-	else if (mc_parse(&c->master, d) == -1)
+	if (load_one(c, &c->master.cf, "master.cf", 1, d) == -1 ||
+	    mc_parse(&c->master, d) == -1)
 		bad = 1;
 	return bad ? -1 : 0;
 }
@@ -335,43 +333,22 @@ service_default(struct conf *c, const char *name)
 }
 
 /*
- * load_defaults - Postfix's built-in defaults, from postconf -d run on a
- * private, empty configuration directory (so that the cost does not
- * grow with the user's master.cf), plus the service-derived ones.
+ * load_defaults - Postfix's built-in defaults, from postconf -d run
+ * with -c /proc: a directory that exists everywhere and where no
+ * main.cf or master.cf can ever be, so that the cost does not grow with
+ * the user's master.cf and nothing is created to be cleaned up (postconf
+ * -d only warns about the missing master.cf).  The service-derived
+ * defaults are worked out when asked for.
  */
 static void
 load_defaults(struct conf *c)
 {
-	const char	*argv[5];
+	const char *const argv[] = { PATH_POSTCONF, "-c", "/proc", "-d",
+	    NULL };
 	struct run_result r;
-	char		 tmpl[] = "/tmp/pfsubmit-defaults.XXXXXX";
-	char		*mainp = NULL, *masterp = NULL;
-	int		 fd, ok = 0;
 
 	c->defaults_loaded = 1;
-	buf_init(&r.out);
-	if (mkdtemp(tmpl) != NULL) {
-		mainp = xprintf("%s/main.cf", tmpl);
-		masterp = xprintf("%s/master.cf", tmpl);
-		if ((fd = open(mainp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
-		    0600)) != -1)
-			close(fd);
-		if ((fd = open(masterp, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW, 0600)) != -1)
-			close(fd);
-		argv[0] = PATH_POSTCONF;
-		argv[1] = "-c";
-		argv[2] = tmpl;
-		argv[3] = "-d";
-		argv[4] = NULL;
-		ok = run_cmd(argv, RUN_STDOUT, 30, &r) == 0;
-		(void)unlink(mainp);
-		(void)unlink(masterp);
-		(void)rmdir(tmpl);
-		free(mainp);
-		free(masterp);
-	}
-	if (ok) {
+	if (run_cmd(argv, RUN_STDOUT, 30, &r) == 0) {
 		parse_defaults(c, r.out.p);
 		c->defaults_ok = 1;
 	} else
@@ -421,6 +398,24 @@ effective_main(struct conf *c, const char *name)
 	return r;
 }
 
+/* derive_myhostname - the host's name, ".$mydomain" added without a dot */
+static char *
+derive_myhostname(struct conf *c)
+{
+	char	 host[256];
+	char	*v, *r;
+
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (strchr(host, '.') != NULL)
+		return xstrdup(host);
+	v = effective_main(c, "mydomain");
+	r = xprintf("%s.%s", host, v != NULL ? v : "localdomain");
+	free(v);
+	return r;
+}
+
 /*
  * derived_default - the two defaults that Postfix works out from main.cf
  * itself, as its daemons and postconf do: myhostname is the host's name,
@@ -431,28 +426,18 @@ effective_main(struct conf *c, const char *name)
 static const char *
 derived_default(struct conf *c, const char *name)
 {
-	char		 host[256];
 	const char	*dot;
 	char		*v, *r;
 
 	if (c->deriving)
 		return "localdomain";
 	c->deriving = 1;
-	if (strcmp(name, "myhostname") == 0) {
-		if (gethostname(host, sizeof(host)) == -1)
-			(void)strlcpy(host, "localhost", sizeof(host));
-		host[sizeof(host) - 1] = '\0';
-		if (strchr(host, '.') != NULL)
-			r = xstrdup(host);
-		else {
-			v = effective_main(c, "mydomain");
-			r = xprintf("%s.%s", host, v != NULL ? v :
-			    "localdomain");
-			free(v);
-		}
-	} else {
+	if (strcmp(name, "myhostname") == 0)
+		r = derive_myhostname(c);
+	else {
+		/* Not derived_default(): c->deriving would cut it short. */
 		if ((v = effective_main(c, "myhostname")) == NULL)
-			v = xstrdup(derived_default(c, "myhostname"));
+			v = derive_myhostname(c);
 		dot = strchr(v, '.');
 		r = xstrdup(dot != NULL ? dot + 1 : "localdomain");
 		free(v);

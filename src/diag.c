@@ -131,6 +131,27 @@ diag_move(struct diag *dst, struct diag *src)
 	diag_init(src);
 }
 
+/*
+ * diag_place - give messages about a file named relative to a directory
+ * (a lock file, a temporary file) the directory's path too.
+ */
+void
+diag_place(struct diag *d, const char *dir)
+{
+	size_t	 i, n = strlen(dir);
+	char	*p;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->m[i].file == NULL || d->m[i].file[0] == '/' ||
+		    strncmp(d->m[i].file, dir, n) == 0)
+			continue;
+		p = n > 0 && dir[n - 1] == '/' ? xprintf("%s%s", dir,
+		    d->m[i].file) : xprintf("%s/%s", dir, d->m[i].file);
+		free(d->m[i].file);
+		d->m[i].file = p;
+	}
+}
+
 const char *
 diag_sevname(enum diag_sev sev)
 {

@@ -389,7 +389,7 @@ exp_callback(struct exp_ctx *c, int type, char *text)
 	char		*buf, *cp, *start, *iftrue, *iffalse;
 	const char	*lookup = NULL;
 	size_t		 ws;
-	int		 ch = 0;
+	char		 ch = '\0';
 
 	if (c->level++ > PF_MAX_NESTING) {
 		c->res->depth = 1;

@@ -80,10 +80,12 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'h':
 			print_usage(stdout);
-			return EX_PF_OK;
+			r = EX_PF_OK;
+			goto out;
 		case 'V':
 			printf("pfsubmit %s\n", PFSUBMIT_VERSION);
-			return EX_PF_OK;
+			r = EX_PF_OK;
+			goto out;
 		default:
 			bad_option(argv[optind - 1], ch == ':', "");
 		}
@@ -101,6 +103,7 @@ main(int argc, char *argv[])
 	}
 	sf_install_handlers();
 	r = c->fn(argc, argv);
+out:
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(r == EX_PF_OK || r == EX_PF_CHANGED ? EX_PF_FAIL : r,
 		    "standard output");

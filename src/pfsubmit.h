@@ -141,6 +141,7 @@ void	 diag_addr(struct diag *, enum diag_sev, const char *, size_t,
 	    __attribute__((__format__(__printf__, 6, 7)));
 void	 diag_print(const struct diag *, FILE *, enum diag_sev);
 void	 diag_move(struct diag *, struct diag *);
+void	 diag_place(struct diag *, const char *);
 char	*vquote(const char *, size_t, size_t);
 const char *diag_sevname(enum diag_sev);
 
@@ -375,7 +376,7 @@ int	 sf_stage(int, const char *, const char *, size_t,
 	    const struct stat *, struct diag *);
 int	 sf_install(int, const char *, const struct stat *, struct diag *);
 int	 sf_revert(int, const char *, struct diag *);
-void	 sf_discard(int, const char *);
+int	 sf_discard(int, const char *, struct diag *);
 int	 sf_replace(int, const char *, const char *, size_t,
 	    const struct stat *, const struct stat *, struct diag *);
 int	 sf_write_new(int, const char *, const char *, size_t, mode_t,

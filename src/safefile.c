@@ -52,6 +52,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -370,6 +371,7 @@ sf_lock(int dirfd, const char *name, int wait, struct sf_lock *lk,
 		if (ftruncate(fd, 0) == -1) {
 			diag_add(d, DIAG_ERR, name, 0, "ftruncate: %s",
 			    strerror(errno));
+			(void)unlinkat(dirfd, name, 0);	/* we hold it */
 			close(fd);
 			return -1;
 		}
@@ -393,8 +395,10 @@ sf_unlock(int dirfd, struct sf_lock *lk)
 	if (lk->fd == -1)
 		return;
 	if (fstatat(dirfd, lk->name, &pst, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    same_file(&pst, &lk->st))
-		(void)unlinkat(dirfd, lk->name, 0);
+	    same_file(&pst, &lk->st) && unlinkat(dirfd, lk->name, 0) == -1)
+		fprintf(stderr, "pfsubmit: warning: %s: cannot remove it: %s; "
+		    "postconf and pfsubmit use it again\n", lk->name,
+		    strerror(errno));
 	sf_cleanup_unregister(dirfd, lk->name);
 	close(lk->fd);
 	lk->fd = -1;
@@ -582,21 +586,27 @@ sf_revert(int dirfd, const char *name, struct diag *d)
 /*
  * sf_discard - remove what sf_stage and sf_install left beside name: the
  * staged file (if not installed) and the kept original (once the new
- * file is final), and leftovers of a run that was killed.
+ * file is final), and leftovers of a run that was killed.  A file that
+ * cannot be removed is a warning (d may be NULL); returns -1 then.
  */
-void
-sf_discard(int dirfd, const char *name)
+int
+sf_discard(int dirfd, const char *name, struct diag *d)
 {
-	char	 tmp[SF_NAMELEN], old[SF_NAMELEN];
+	char	 side[SF_NAMELEN];
+	int	 k, r = 0;
 
-	if (side_name(tmp, sizeof(tmp), name, SF_NEW) == 0) {
-		(void)unlinkat(dirfd, tmp, 0);
-		sf_cleanup_unregister(dirfd, tmp);
+	for (k = 0; k < 2; k++) {
+		if (side_name(side, sizeof(side), name, k == 0 ? SF_NEW :
+		    SF_OLD) == -1)
+			continue;
+		if (unlinkat(dirfd, side, 0) == -1 && errno != ENOENT) {
+			diag_add(d, DIAG_WARN, side, 0, "cannot remove it: "
+			    "%s; the next edit will", strerror(errno));
+			r = -1;
+		}
+		sf_cleanup_unregister(dirfd, side);
 	}
-	if (side_name(old, sizeof(old), name, SF_OLD) == 0) {
-		(void)unlinkat(dirfd, old, 0);
-		sf_cleanup_unregister(dirfd, old);
-	}
+	return r;
 }
 
 /*
@@ -613,6 +623,6 @@ sf_replace(int dirfd, const char *name, const char *data, size_t len,
 	if (sf_stage(dirfd, name, data, len, orig, d) == -1)
 		return -1;
 	r = sf_install(dirfd, name, expect, d);
-	sf_discard(dirfd, name);
+	(void)sf_discard(dirfd, name, d);
 	return r;
 }

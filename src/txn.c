@@ -30,11 +30,12 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +70,80 @@ txn_note(struct txn *t, const char *fmt, ...)
 	diag_add(&t->notes, DIAG_NOTE, NULL, 0, "%s", q);
 	free(q);
 	free(text);
+}
+
+/*
+ * The journal makes the two renames one step.  It is written, with the
+ * backup set's id, after both new files are staged and before the first
+ * is installed, and removed once postfix check has passed: that removal
+ * is the commit.  A journal found by the next run means a run was killed
+ * in between, with one file new and perhaps one old, or both new but not
+ * checked: the kept originals (*.pfsubmit-old) are put back, so the pair
+ * is the old pair again.
+ */
+#define TXN_JOURNAL	"pfsubmit.journal"
+
+static int
+journal_write(struct txn *t, const char *backup, struct diag *d)
+{
+	char	*text;
+	int	 r;
+
+	(void)unlinkat(t->c.dirfd, TXN_JOURNAL, 0);
+	text = xprintf("backup: %s\ncommand: %s\n", backup, t->command);
+	r = sf_write_new(t->c.dirfd, TXN_JOURNAL, text, strlen(text), 0600,
+	    geteuid(), getegid(), d);
+	free(text);
+	if (r == 0 && sf_fsync_dir(t->c.dirfd) == -1)
+		diag_add(d, DIAG_WARN, TXN_JOURNAL, 0, "fsync of the "
+		    "directory: %s", strerror(errno));
+	return r;
+}
+
+static void
+journal_remove(struct txn *t, struct diag *d)
+{
+	if (unlinkat(t->c.dirfd, TXN_JOURNAL, 0) == -1) {
+		if (errno != ENOENT)
+			diag_add(d, DIAG_WARN, TXN_JOURNAL, 0, "cannot remove "
+			    "it: %s", strerror(errno));
+		return;
+	}
+	if (sf_fsync_dir(t->c.dirfd) == -1)
+		diag_add(d, DIAG_WARN, TXN_JOURNAL, 0, "fsync of the "
+		    "directory after removing it: %s", strerror(errno));
+}
+
+/*
+ * recover - undo what a killed run left half done (see the journal).
+ * Returns -1 when a kept original could not be put back.
+ */
+static int
+recover(struct txn *t, struct diag *d)
+{
+	struct stat	 st;
+	char		 old[SF_NAMELEN];
+	int		 k, bad = 0, undone = 0;
+
+	if (fstatat(t->c.dirfd, TXN_JOURNAL, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		(void)snprintf(old, sizeof(old), "%s%s", names[k], SF_OLD);
+		if (fstatat(t->c.dirfd, old, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (sf_revert(t->c.dirfd, names[k], d) == -1)
+			bad = 1;
+		else
+			undone++;
+	}
+	if (bad)
+		return -1;
+	journal_remove(t, d);
+	if (undone > 0)
+		txn_note(t, "an edit that was interrupted before it was "
+		    "checked has been undone (%d file%s put back)", undone,
+		    undone == 1 ? "" : "s");
+	return 0;
 }
 
 /*
@@ -132,9 +207,12 @@ txn_begin(struct txn *t, int argc, char **argv)
 		}
 	}
 	/* Leftovers of a run that was killed; we hold the locks. */
-	if (!bad && !opt.dry_run)
+	if (!bad && !opt.dry_run) {
+		if (recover(t, &d) == -1)
+			bad = 1;
 		for (k = 0; k < 2; k++)
-			sf_discard(t->c.dirfd, names[k]);
+			(void)sf_discard(t->c.dirfd, names[k], &d);
+	}
 	/* Each error says where and that the file is refused. */
 	if (!bad && conf_load(&t->c, &d) == -1)
 		bad = 1;
@@ -149,6 +227,8 @@ txn_begin(struct txn *t, int argc, char **argv)
 			    txn_file(t, k)->path, 0, &d) == -1)
 				bad = 1;
 	}
+	if (t->c.dir != NULL)
+		diag_place(&d, t->c.dir);
 	diag_print(&d, stderr, bad ? DIAG_ERR : DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	if (bad) {
@@ -390,6 +470,10 @@ txn_commit(struct txn *t)
 			goto discard;
 		}
 	}
+	if (journal_write(t, backup, &d) == -1) {
+		status = EX_PF_FAIL;
+		goto discard;
+	}
 	sf_signals_block(1);
 	for (k = 0; k < 2; k++) {
 		if (!changed[k])
@@ -439,9 +523,10 @@ check:
 		run_result_free(&r);
 		checked = 1;
 	}
-	/* The new files are final: drop the kept originals. */
+	/* The commit: then the new files are final, drop the originals. */
+	journal_remove(t, &d);
 	for (k = 0; k < 2; k++)
-		sf_discard(t->c.dirfd, names[k]);
+		(void)sf_discard(t->c.dirfd, names[k], &d);
 	sf_signals_block(0);
 
 	if (!opt.no_reload) {
@@ -490,8 +575,9 @@ revert_failed:
 unblock:
 	sf_signals_block(0);
 discard:
+	journal_remove(t, &d);
 	for (k = 0; k < 2; k++)
-		sf_discard(t->c.dirfd, names[k]);
+		(void)sf_discard(t->c.dirfd, names[k], &d);
 	/* Nothing changed: the set holds what the files hold. */
 	bk_remove(t->c.dirfd, backup);
 	backup[0] = '\0';
@@ -513,6 +599,7 @@ report:
 			    reloaded ? "; postfix reloaded" : "");
 	}
 out:
+	diag_place(&d, t->c.dir);
 	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	free(co);

@@ -625,9 +625,15 @@ verify(const char *dir, int scen, int status, int sticky, struct buf *probs,
 				else
 					/*
 					 * When every later openat fails too,
-					 * removing it cannot work either.
+					 * removing it cannot work either; an
+					 * old set whose pruning was cut short
+					 * is left as ID.tmp, never incomplete
+					 * under its own name, and the next
+					 * run removes it.
 					 */
-					buf_printf(sticky ? notes : probs,
+					buf_printf(sticky || (scen ==
+					    SCEN_SETS && strncmp(de->d_name,
+					    "2020", 4) == 0) ? notes : probs,
 					    "partial backup set left: %s/%s\n",
 					    BK_DIR, de->d_name);
 			} else

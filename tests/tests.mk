@@ -76,6 +76,9 @@ live: $(PROG)
 ansible: $(PROG)
 	sh tests/ansible_test.sh
 
+crash: $(PROG)
+	$(PYTHON) tests/crash_test.py
+
 install-test: $(PROG)
 	MAKE="$(MAKE)" sh tests/install_test.sh
 
@@ -90,8 +93,8 @@ check:
 	$(MAKE) check-all
 
 check-all: all unit unit-asan cli differential generated fuzz-short live \
-    ansible install-test
+    ansible install-test crash
 	@echo "make check: all tests passed"
 
 .PHONY: check check-all unit unit-asan cli differential generated live \
-    ansible install-test deb-test
+    ansible install-test deb-test crash
