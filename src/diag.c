@@ -50,7 +50,7 @@ diag_free(struct diag *d)
 	diag_init(d);
 }
 
-static void
+static void __attribute__((__format__(__printf__, 6, 0)))
 diag_vadd(struct diag *d, enum diag_sev sev, const char *file, size_t line,
     const char *rule, const char *fmt, va_list ap)
 {
