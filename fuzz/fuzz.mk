@@ -10,10 +10,14 @@ FUZZ_FLAGS=	-g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer-no-link,address,undefined
 FUZZ_OBJS=	$(patsubst src/%.c,build/fuzz/lib/%.o,$(SRCS))
 FUZZ_BINS=	$(patsubst %,build/fuzz/%,$(FUZZ_TARGETS))
+# The probe links into a file of its own: a linker run as root with
+# -o /dev/null may replace the device with a regular file.
 HAVE_CLANG:=	$(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && \
+		    mkdir -p build && \
 		    echo 'int LLVMFuzzerTestOneInput(const char *d, long n) \
 		    { return 0; }' | $(FUZZ_CC) -x c -fsanitize=fuzzer \
-		    -o /dev/null - >/dev/null 2>&1 && echo yes)
+		    -o build/have-libfuzzer - >/dev/null 2>&1 && echo yes; \
+		    rm -f build/have-libfuzzer)
 
 build/fuzz/lib/%.o: src/%.c
 	@mkdir -p $(@D)

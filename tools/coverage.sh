@@ -154,8 +154,10 @@ gcovr --root "$tree" -a "$cov/coverage.json" \
     --html-details "$cov/html/index.html" >/dev/null
 cat "$cov/coverage.txt"
 
+# Not --txt /dev/null: gcovr replaces its output file, and as root that
+# would turn /dev/null into a regular file.
 summary=$(gcovr --root "$tree" -a "$cov/coverage.json" --print-summary \
-    --txt /dev/null)
+    --txt "$cov/summary-report.txt")
 echo "$summary"
 say "report in $cov/coverage.txt, annotated source in" \
     "$cov/html/index.html"
