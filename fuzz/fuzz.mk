@@ -10,14 +10,6 @@ FUZZ_FLAGS=	-g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer-no-link,address,undefined
 FUZZ_OBJS=	$(patsubst src/%.c,build/fuzz/lib/%.o,$(SRCS))
 FUZZ_BINS=	$(patsubst %,build/fuzz/%,$(FUZZ_TARGETS))
-# The probe links into a file of its own: a linker run as root with
-# -o /dev/null may replace the device with a regular file.
-HAVE_CLANG:=	$(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && \
-		    mkdir -p build && \
-		    echo 'int LLVMFuzzerTestOneInput(const char *d, long n) \
-		    { return 0; }' | $(FUZZ_CC) -x c -fsanitize=fuzzer \
-		    -o build/have-libfuzzer - >/dev/null 2>&1 && echo yes; \
-		    rm -f build/have-libfuzzer)
 
 build/fuzz/lib/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -30,14 +22,21 @@ build/fuzz/%: fuzz/%.c $(FUZZ_OBJS)
 
 fuzz: $(FUZZ_BINS)
 
+# Only when clang can link a libFuzzer program (probed into a file of
+# its own: a linker run as root with -o /dev/null may replace the device
+# with a regular file).
 fuzz-short:
-ifeq ($(HAVE_CLANG),yes)
-	$(MAKE) fuzz
-	sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
-else
-	@echo "fuzz-short: skipped: clang with libFuzzer is not installed" \
-	    "(apt-get install clang libclang-rt-14-dev)"
-endif
+	@mkdir -p build; \
+	if echo 'int LLVMFuzzerTestOneInput(const char *d, long n)' \
+	    '{ return 0; }' | $(FUZZ_CC) -x c -fsanitize=fuzzer \
+	    -o build/have-libfuzzer - >/dev/null 2>&1; then \
+		rm -f build/have-libfuzzer; \
+		$(MAKE) fuzz && \
+		sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
+	else \
+		echo "fuzz-short: skipped: clang with libFuzzer is not" \
+		    "installed (apt-get install clang libclang-rt-14-dev)"; \
+	fi
 
 fuzz-long: fuzz
 	sh fuzz/run.sh $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
