@@ -129,6 +129,15 @@ json_strn(struct json *j, const char *s, size_t n)
 	json_sep(j);
 	fputc('"', j->fp);
 	while (i < n) {
+		/* A run of plain printable ASCII goes out in one write. */
+		for (k = i; k < n && p[k] >= 0x20 && p[k] < 0x7f &&
+		    p[k] != '"' && p[k] != '\\'; k++)
+			;
+		if (k > i) {
+			fwrite(p + i, 1, k - i, j->fp);
+			i = k;
+			continue;
+		}
 		switch (p[i]) {
 		case '"':
 			fputs("\\\"", j->fp);
