@@ -223,14 +223,21 @@ int
 cmd_help(int argc, char **argv)
 {
 	const struct cmd *c;
+	char		*q;
 
 	if (argc < 2) {
 		print_usage(stdout);
 		return EX_PF_OK;
 	}
-	if ((c = cmd_find(argv[1])) == NULL)
-		errx(EX_PF_FAIL, "no command %s; try pfsubmit --help",
-		    argv[1]);
+	if (argc > 2)
+		cmd_usage(cmd_find("help"));
+	if ((c = cmd_find(argv[1])) == NULL) {
+		q = vquote(argv[1], strlen(argv[1]), 60);
+		fprintf(stderr, "pfsubmit: no command %s; try pfsubmit "
+		    "--help\n", q);
+		free(q);
+		return EX_PF_FAIL;
+	}
 	printf("usage: pfsubmit %s\n    %s\n", c->usage, c->help);
 	return EX_PF_OK;
 }

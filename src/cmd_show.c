@@ -386,6 +386,8 @@ param_show(int argc, char **argv)
 			if (res.undef != NULL)
 				json_kstr(&j, "undefined", res.undef);
 			json_end_obj(&j);
+			if (xflag && res.error != NULL)
+				bad = 1;
 		} else {
 			print_quoted(stdout, name);
 			f = fold_ws(xflag && res.error == NULL ? res.text :

@@ -55,17 +55,23 @@ conf_config_directory(void)
 	return xstrdup(DEFAULT_CONFIG_DIR);
 }
 
-/* absolute - an absolute version of a directory path; allocated */
+/*
+ * absolute - an absolute version of a directory path, without a trailing
+ * slash (it goes into paths that main.cf keeps and compares); allocated
+ */
 static char *
 absolute(const char *dir)
 {
 	char	*p;
+	size_t	 n;
 
 	if (dir[0] == '/')
-		return xstrdup(dir);
-	if ((p = realpath(dir, NULL)) != NULL)
-		return p;
-	return xstrdup(dir);
+		p = xstrdup(dir);
+	else if ((p = realpath(dir, NULL)) == NULL)
+		p = xstrdup(dir);
+	for (n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+		p[n - 1] = '\0';
+	return p;
 }
 
 /*

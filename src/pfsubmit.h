@@ -574,6 +574,7 @@ int	 arg_check_name(const char *, const char *);
 int	 arg_check_service(const char *);
 int	 arg_check_value(const char *, const char *, int);
 int	 arg_has_space(const char *);
+int	 arg_read_secret(const char *, char *, size_t);
 
 /*
  * lint.c: what check reports beyond the parse.

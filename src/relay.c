@@ -140,26 +140,6 @@ have_sasl_client(void)
 	return ok;
 }
 
-static int
-read_secret(const char *path, char *buf, size_t size)
-{
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
-
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	while (len + 1 < size && (n = read(fd, buf + len, size - len - 1)) > 0)
-		len += (size_t)n;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return *buf == '\0' ? -1 : 0;
-}
-
 /* table_type - the map type for the table: $default_database_type */
 static char *
 table_type(struct txn *t)
@@ -340,9 +320,13 @@ cmd_relayhost(int argc, char **argv)
 		free(relay);
 		return EX_PF_FAIL;
 	}
-	if (read_secret(rh_passfile, pass, sizeof(pass)) == -1) {
-		fprintf(stderr, "pfsubmit: %s: cannot read a password from "
-		    "its first line\n", rh_passfile);
+	if ((r = arg_read_secret(rh_passfile, pass, sizeof(pass))) < 0) {
+		if (r == -2)
+			fprintf(stderr, "pfsubmit: %s: the password is longer "
+			    "than %d bytes\n", rh_passfile, RELAY_PASSMAX - 1);
+		else
+			fprintf(stderr, "pfsubmit: %s: cannot read a password "
+			    "from its first line\n", rh_passfile);
 		free(relay);
 		return EX_PF_FAIL;
 	}
@@ -405,6 +389,7 @@ cmd_relayhost(int argc, char **argv)
 		if (table_changed)
 			txn_note(&t, "%s/%s would be written (mode 0600) and "
 			    "indexed with postmap", t.c.dir, RELAY_TABLE);
+		t.force = table_changed;
 		r = txn_commit(&t);
 	} else {
 		if (table_changed && write_table(&t, type, line,

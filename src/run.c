@@ -168,8 +168,11 @@ run_cmd(const char *const *argv, int flags, int timeout, struct run_result *r)
 		if (r->out.len < RUN_MAX_OUTPUT)
 			buf_add(&r->out, buf, (size_t)n);
 	}
-	close(mfd);
-	/* The output ended first: wait for the exit, as long as allowed. */
+	/*
+	 * The output ended first: wait for the exit, as long as allowed.
+	 * The pty master stays open until then: closing it would hang up
+	 * the child's terminal and kill it with SIGHUP.
+	 */
 	while (!exited && !timedout) {
 		if ((w = waitpid(pid, &st, WNOHANG)) == pid)
 			exited = 1;
@@ -183,6 +186,7 @@ run_cmd(const char *const *argv, int flags, int timeout, struct run_result *r)
 		} else
 			(void)poll(NULL, 0, 20);
 	}
+	close(mfd);
 	if (timedout || !exited)
 		r->status = -1;
 	else if (WIFEXITED(st))

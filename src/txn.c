@@ -336,7 +336,7 @@ print_json(struct txn *t, const int *changed, const char *diff,
 
 	json_init(&j, stdout);
 	json_begin_obj(&j);
-	json_kbool(&j, "changed", changed[0] || changed[1]);
+	json_kbool(&j, "changed", changed[0] || changed[1] || t->force);
 	json_key(&j, "files");
 	json_begin_arr(&j);
 	for (k = 0; k < 2; k++) {
@@ -540,8 +540,9 @@ check:
 			if (run_cmd(argv, 0, 120, &r) != 0) {
 				diag_add(&d, DIAG_ERR, NULL, 0,
 				    "postfix reload failed (status %d); the "
-				    "new files are in place and checked",
-				    r.status);
+				    "new files are in place%s; run postfix "
+				    "reload", r.status, checked ?
+				    " and checked" : "");
 				status = EX_PF_RELOAD;
 			} else
 				reloaded = 1;

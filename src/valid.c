@@ -23,9 +23,11 @@
  * written.  Each refusal is one line that says what to do instead.
  */
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pfsubmit.h"
 
@@ -194,4 +196,35 @@ arg_check_value(const char *s, const char *what, int raw)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * arg_read_secret - a password: the first line of a file ("-": standard input), which
+ * must fit in size - 1 bytes; never an argument of any program.  The
+ * file is opened without following a symbolic link.  Returns -1 when it
+ * is empty or cannot be read, -2 when the line is too long.
+ */
+int
+arg_read_secret(const char *path, char *pass, size_t size)
+{
+	ssize_t	 n;
+	size_t	 len = 0;
+	int	 fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	while (len + 1 < size && memchr(pass, '\n', len) == NULL &&
+	    (n = read(fd, pass + len, size - len - 1)) > 0)
+		len += (size_t)n;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	pass[len] = '\0';
+	if (strcspn(pass, "\r\n") == len && len + 1 >= size) {
+		explicit_bzero(pass, size);
+		return -2;	/* no line end within the bound */
+	}
+	pass[strcspn(pass, "\r\n")] = '\0';
+	return *pass == '\0' ? -1 : 0;
 }

@@ -38,6 +38,7 @@
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,7 +246,8 @@ reply(struct vf *v)
 	buf_reset(&v->text);
 	buf_adds(&v->text, "");
 	for (n = 0; n < VF_MAXLINES; n++) {
-		if (read_line(v, line, sizeof(line)) == -1)
+		if (read_line(v, line, sizeof(line)) == -1 ||
+		    strlen(line) > VF_MAXLINE)
 			return v->code = -1;
 		if (strlen(line) < 3 || line[0] < '2' || line[0] > '5' ||
 		    line[1] < '0' || line[1] > '9' || line[2] < '0' ||
@@ -393,27 +395,6 @@ auth_plain(struct vf *v, const char *user, const char *pass)
 	return code == 235;
 }
 
-/* read_password - the first line of a file ("-": standard input) */
-static int
-read_password(const char *path, char *pass, size_t size)
-{
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
-
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	while (len + 1 < size && (n = read(fd, pass + len, size - len - 1)) > 0)
-		len += (size_t)n;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	pass[len] = '\0';
-	pass[strcspn(pass, "\r\n")] = '\0';
-	return *pass == '\0' ? -1 : 0;
-}
-
 static const char *
 status_name(enum vf_status s)
 {
@@ -456,8 +437,12 @@ run_verify(struct vf *v, int port, int implicit, const char *user,
 		    SSL_get_version(v->ssl), SSL_get_cipher(v->ssl));
 	}
 	if ((code = reply(v)) != 220) {
-		item(v, "banner", VF_FAIL, "expected 220, got %s", code == -1 ?
-		    "no valid reply" : v->text.p);
+		if (code == -1)
+			item(v, "banner", VF_FAIL, "expected 220, got no valid "
+			    "reply");
+		else
+			item(v, "banner", VF_FAIL, "expected 220, got %d %.*s",
+			    code, (int)strcspn(v->text.p, "\n"), v->text.p);
 		return;
 	}
 	item(v, "banner", VF_PASS, "%.*s", (int)strcspn(v->text.p, "\n"),
@@ -570,11 +555,14 @@ cmd_verify(int argc, char **argv)
 	struct vf	 v;
 	const char	*svc = "submission";
 	char		*host = NULL, *portname = NULL, pass[VF_PASSMAX];
+	unsigned char	 addr[16];
 	size_t		 i;
 	int		 n, port, implicit, bad = 0;
 
 	vf_host = vf_user = vf_passfile = NULL;
 	vf_port = 0;
+	/* A server that hangs up is a finding, not a reason to die. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	n = cmd_getopt(argc, argv, c, NULL, lo, verify_opt);
 	if (argc - n > 1)
 		cmd_usage(c);
@@ -590,10 +578,14 @@ cmd_verify(int argc, char **argv)
 		return EX_PF_FAIL;
 	}
 	pass[0] = '\0';
-	if (vf_passfile != NULL && read_password(vf_passfile, pass,
-	    sizeof(pass)) == -1) {
-		fprintf(stderr, "pfsubmit: %s: cannot read a password from "
-		    "its first line\n", vf_passfile);
+	if (vf_passfile != NULL && (n = arg_read_secret(vf_passfile, pass,
+	    sizeof(pass))) < 0) {
+		if (n == -2)
+			fprintf(stderr, "pfsubmit: %s: the password is longer "
+			    "than %d bytes\n", vf_passfile, VF_PASSMAX - 1);
+		else
+			fprintf(stderr, "pfsubmit: %s: cannot read a password "
+			    "from its first line\n", vf_passfile);
 		return EX_PF_FAIL;
 	}
 	port = mc_port_of(svc, &host, &portname);
@@ -615,8 +607,9 @@ cmd_verify(int argc, char **argv)
 	    "127.0.0.1");
 	free(host);
 	free(portname);
-	if (inet_pton(AF_INET, v.host, pass + sizeof(pass) - 16) != 1 &&
-	    inet_pton(AF_INET6, v.host, pass + sizeof(pass) - 16) != 1)
+	/* A name, not an address, goes into SNI and the name check. */
+	if (inet_pton(AF_INET, v.host, addr) != 1 &&
+	    inet_pton(AF_INET6, v.host, addr) != 1)
 		v.sni = v.host;
 	if ((v.ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		fprintf(stderr, "pfsubmit: cannot set up TLS\n");

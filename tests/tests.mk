@@ -3,6 +3,7 @@
 #   unit		cmocka tests, tests/test_*.c, one binary per module
 #   unit-asan		the same under AddressSanitizer and UBSan
 #   cli		golden and behaviour tests of the command line
+#   cli-more	verify, relayhost, help and usage, defaults, reload
 #   differential	pfsubmit's reading against postconf's, on every fixture
 #   generated		seeded random files: round trip, and against postconf
 #   fuzz-short		libFuzzer targets for a short while (clang only)
@@ -64,6 +65,9 @@ unit-asan: $(ASAN_BINS)
 cli: $(PROG) build/pftool
 	$(PYTHON) tests/cli_test.py
 
+cli-more: $(PROG)
+	$(PYTHON) tests/cli_more_test.py
+
 differential: $(PROG) build/pftool
 	$(PYTHON) tests/differential.py
 
@@ -92,9 +96,9 @@ check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli differential generated fuzz-short live \
+check-all: all unit unit-asan cli cli-more differential generated fuzz-short live \
     ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check check-all unit unit-asan cli differential generated live \
+.PHONY: check check-all unit unit-asan cli cli-more differential generated live \
     ansible install-test deb-test crash

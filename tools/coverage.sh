@@ -114,6 +114,8 @@ suite unit "$make" -s CC="$cc" CFLAGS="$cflags" LDFLAGS=--coverage unit
 open_gcda
 suite cli "$python" tests/cli_test.py
 open_gcda
+suite cli_more "$python" tests/cli_more_test.py
+open_gcda
 suite differential "$python" tests/differential.py
 if [ "${COV_GENERATED:-0}" = 1 ]; then
 	open_gcda
