@@ -384,8 +384,11 @@ bk_prune(int dirfd, int keep)
 	size_t		 n, i;
 	int		 bfd;
 
-	if (bk_list(dirfd, &s, &n, NULL) == -1)
+	/* Pruning needs to know every set: not when one is unreadable. */
+	if (bk_list(dirfd, &s, &n, NULL) == -1) {
+		bk_list_free(s, n);
 		return;
+	}
 	if ((bfd = open_bkdir(dirfd, 0, NULL)) >= 0) {
 		for (i = (size_t)keep; i < n; i++)
 			remove_set(bfd, s[i].id);
