@@ -65,9 +65,8 @@ absolute(const char *dir)
 	char	*p;
 	size_t	 n;
 
-	if (dir[0] == '/')
-		p = xstrdup(dir);
-	else if ((p = realpath(dir, NULL)) == NULL)
+	/* A path realpath cannot resolve is kept as given. */
+	if (dir[0] == '/' || (p = realpath(dir, NULL)) == NULL)
 		p = xstrdup(dir);
 	for (n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
 		p[n - 1] = '\0';
