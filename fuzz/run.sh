@@ -33,6 +33,10 @@ for t in "$@"; do
 			    > "$seed/$(basename "$f")"
 		done ;;
 	esac
+	# Inputs that once failed stay in the seeds, so every run retries them.
+	if [ -d fuzz/regress/$t ]; then
+		cp fuzz/regress/$t/* "$seed"/
+	fi
 	log=build/fuzz/$t.log
 	if ! build/fuzz/$t -max_total_time="$secs" -max_len=65536 \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

@@ -31,6 +31,12 @@
  * braced operand are errors.  Nesting deeper than 100 levels is an
  * error, which is how Postfix catches $a -> $b -> $a loops.  Comparisons
  * are numeric when both operands are all digits.
+ *
+ * Beyond Postfix: values that refer to each other twice or more grow
+ * exponentially without ever nesting deeper than the limit ("a = $b$b",
+ * "b = $c$c", ...), so the whole expansion also has a budget of steps
+ * and of output; past either it is an error, and the first error ends
+ * the whole expansion, relational operands included.
  */
 
 #include <errno.h>
@@ -52,6 +58,7 @@ struct exp_ctx {
 	int		 level;
 	int		 status;
 	int		 scan;	/* syntax only: parse every branch, no values */
+	size_t		*steps;	/* shared by operand contexts: the budget */
 	struct exp_result *res;
 };
 
@@ -391,16 +398,24 @@ exp_callback(struct exp_ctx *c, int type, char *text)
 	size_t		 ws;
 	char		 ch = '\0';
 
+	if (c->res->error != NULL)
+		return c->status |= EXP_ERROR;
 	if (c->level++ > PF_MAX_NESTING) {
 		c->res->depth = 1;
-		exp_error(c, "unreasonable macro call nesting: \"%.40s\"",
-		    text);
+		return exp_error(c, "unreasonable macro call nesting: "
+		    "\"%.40s\"", text);
 	}
-	if (c->status & EXP_ERROR)
-		return c->status;
+	if (++*c->steps > PF_MAX_EXP_STEPS)
+		return exp_error(c, "macro expansion takes more than %d "
+		    "steps: \"%.40s\"", PF_MAX_EXP_STEPS, text);
 	if (type == EXP_LITERAL) {
-		if (!c->scan)
+		if (!c->scan) {
+			if (c->out->len + strlen(text) > PF_MAX_EXP_TEXT)
+				return exp_error(c, "macro expansion longer "
+				    "than %d bytes: \"%.40s\"",
+				    PF_MAX_EXP_TEXT, text);
 			buf_adds(c->out, text);
+		}
 		c->level--;
 		return c->status;
 	}
@@ -520,11 +535,13 @@ exp_expand(const char *text, exp_lookup_fn lookup, void *arg,
 {
 	struct exp_ctx	 c;
 	struct buf	 out;
+	size_t		 steps = 0;
 
 	memset(res, 0, sizeof(*res));
 	buf_init(&out);
 	buf_adds(&out, "");
 	memset(&c, 0, sizeof(c));
+	c.steps = &steps;
 	c.lookup = lookup != NULL ? lookup : null_lookup;
 	c.arg = arg;
 	c.out = &out;
@@ -552,10 +569,12 @@ exp_syntax(const char *text, char **errp)
 	struct exp_result res;
 	struct exp_ctx	 c;
 	struct buf	 out;
+	size_t		 steps = 0;
 
 	memset(&res, 0, sizeof(res));
 	buf_init(&out);
 	memset(&c, 0, sizeof(c));
+	c.steps = &steps;
 	c.lookup = null_lookup;
 	c.out = &out;
 	c.res = &res;
@@ -598,6 +617,7 @@ exp_names(const char *text, void (*fn)(const char *, size_t, void *),
 	struct exp_result res;
 	struct exp_ctx	 c;
 	struct buf	 out;
+	size_t		 steps = 0;
 	struct names_arg na;
 
 	memset(&res, 0, sizeof(res));
@@ -605,6 +625,7 @@ exp_names(const char *text, void (*fn)(const char *, size_t, void *),
 	na.fn = fn;
 	na.arg = arg;
 	memset(&c, 0, sizeof(c));
+	c.steps = &steps;
 	c.lookup = names_lookup;
 	c.arg = &na;
 	c.out = &out;

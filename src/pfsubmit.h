@@ -55,6 +55,8 @@
 #define PF_MAX_ENTRY		(1024 * 1024)		/* one logical line */
 #define PF_MAX_FILE		(64 * 1024 * 1024)	/* a whole file */
 #define PF_MAX_NESTING		100	/* $name nesting, as Postfix */
+#define PF_MAX_EXP_STEPS	100000	/* $name lookups and literals, in all */
+#define PF_MAX_EXP_TEXT		(16 * 1024 * 1024)	/* one expansion */
 #define PF_BACKUP_KEEP		20	/* backup sets kept */
 #define PF_LOCK_WAIT		10	/* default seconds to wait for a lock */
 

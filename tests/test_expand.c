@@ -415,6 +415,85 @@ chain_inside_a_relational_operand_is_expanded(void **state)
 	free(defs);
 }
 
+/*
+ * Values that refer to each other twice grow exponentially while never
+ * nesting deeper than the limit: 2^40 steps here.  The step budget ends
+ * it, at once, with an error.
+ */
+static void
+doubling_chain_runs_out_of_steps(void **state)
+{
+	struct exp_result res;
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b);
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "p%d = $p%d$p%d\n", i, i + 1, i + 1);
+	buf_printf(&b, "p40 = x\n");
+	buf_addc(&b, '\0');
+	expand(b.p, "$p0", &res);
+	assert_non_null(res.error);
+	assert_non_null(strstr(res.error,
+	    "macro expansion takes more than 100000 steps"));
+	assert_int_equal(res.depth, 0);
+	exp_result_free(&res);
+
+	/* 2^14 copies of "x" (49,151 steps) are within it, and right. */
+	expand(b.p, "$p26", &res);
+	assert_null(res.error);
+	assert_int_equal(strlen(res.text), 1 << 14);
+	exp_result_free(&res);
+	buf_free(&b);
+}
+
+/*
+ * The same doubling through relational operands, with a loop: found by
+ * fuzz_expand, which it kept busy for minutes before the first error
+ * ended the whole expansion.
+ */
+static void
+doubling_loop_in_operands_ends_at_the_first_error(void **state)
+{
+	struct exp_result res;
+
+	expand("a = ${{$a} == {x}}${{$a} == {y}}${{$a} <level {3}}\n", "$a",
+	    &res);
+	assert_non_null(res.error);
+	assert_non_null(strstr(res.error, "unreasonable macro call nesting"));
+	exp_result_free(&res);
+}
+
+static const char *
+big_lookup(const char *name, void *arg)
+{
+	return strcmp(name, "big") == 0 ? arg : NULL;
+}
+
+/* An expansion is bounded in size too: 20 copies of 1 MiB is too long. */
+static void
+expansion_longer_than_16_mib_is_an_error(void **state)
+{
+	struct exp_result res;
+	char		*big;
+
+	big = xmalloc(1024 * 1024 + 1);
+	memset(big, 'x', 1024 * 1024);
+	big[1024 * 1024] = '\0';
+	exp_expand("$big$big$big$big$big$big$big$big$big$big"
+	    "$big$big$big$big$big$big$big$big$big$big", big_lookup, big, &res);
+	assert_non_null(res.error);
+	assert_non_null(strstr(res.error,
+	    "macro expansion longer than 16777216 bytes"));
+	exp_result_free(&res);
+
+	exp_expand("$big$big", big_lookup, big, &res);
+	assert_null(res.error);
+	assert_int_equal(strlen(res.text), 2 * 1024 * 1024);
+	exp_result_free(&res);
+	free(big);
+}
+
 static void
 loops_are_caught_by_the_nesting_limit(void **state)
 {
@@ -684,6 +763,10 @@ main(void)
 		cmocka_unit_test(loop_inside_a_relational_operand_is_reported),
 		cmocka_unit_test(chain_inside_a_relational_operand_is_expanded),
 		cmocka_unit_test(loops_are_caught_by_the_nesting_limit),
+		cmocka_unit_test(doubling_chain_runs_out_of_steps),
+		cmocka_unit_test(
+		    doubling_loop_in_operands_ends_at_the_first_error),
+		cmocka_unit_test(expansion_longer_than_16_mib_is_an_error),
 		cmocka_unit_test(
 		    relational_compares_long_digit_strings_numerically),
 		cmocka_unit_test(relational_number_out_of_range_is_an_error),
