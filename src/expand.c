@@ -405,15 +405,19 @@ exp_callback(struct exp_ctx *c, int type, char *text)
 		return exp_error(c, "unreasonable macro call nesting: "
 		    "\"%.40s\"", text);
 	}
-	if (++*c->steps > PF_MAX_EXP_STEPS)
+	if (++*c->steps > PF_MAX_EXP_STEPS) {
+		c->res->depth = 1;
 		return exp_error(c, "macro expansion takes more than %d "
 		    "steps: \"%.40s\"", PF_MAX_EXP_STEPS, text);
+	}
 	if (type == EXP_LITERAL) {
 		if (!c->scan) {
-			if (c->out->len + strlen(text) > PF_MAX_EXP_TEXT)
+			if (c->out->len + strlen(text) > PF_MAX_EXP_TEXT) {
+				c->res->depth = 1;
 				return exp_error(c, "macro expansion longer "
 				    "than %d bytes: \"%.40s\"",
 				    PF_MAX_EXP_TEXT, text);
+			}
 			buf_adds(c->out, text);
 		}
 		c->level--;

@@ -229,7 +229,7 @@ struct exp_result {
 	char		*text;	/* owned: the expansion */
 	char		*error;	/* owned, or NULL: the first syntax error */
 	char		*undef;	/* owned, NULL if none: first undefined name */
-	int		 depth;	/* nesting exceeded */
+	int		 depth;	/* runaway: nesting or budget exceeded */
 };
 void	 exp_expand(const char *, exp_lookup_fn, void *, struct exp_result *);
 void	 exp_result_free(struct exp_result *);

@@ -233,6 +233,28 @@ expansion_errors_loops_and_undefined_names(void **state)
 	done(&x);
 }
 
+/* Values that double at each step are a runaway expansion, not a hang. */
+static void
+runaway_expansion_is_an_expand_loop(void **state)
+{
+	struct lt	 x;
+	struct buf	 b;
+	int		 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_adds(&b, MAINCF);
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "p%d = $p%d$p%d\n", i, i + 1, i + 1);
+	buf_printf(&b, "p40 = x\nsmtpd_banner = $p0\n");
+	buf_addc(&b, '\0');
+	lint(&x, b.p, SMTP);
+	assert_true(count(&x, "expand-loop", DIAG_ERR) >= 1);
+	assert_int_equal(count(&x, "expand-syntax", DIAG_ERR), 0);
+	done(&x);
+	buf_free(&b);
+}
+
 static void
 commented_out_services_are_not_checked(void **state)
 {
@@ -263,6 +285,7 @@ main(void)
 		cmocka_unit_test(submission_without_sasl_or_tls_is_a_warning),
 		cmocka_unit_test(smtpd_enforce_tls_is_deprecated),
 		cmocka_unit_test(expansion_errors_loops_and_undefined_names),
+		cmocka_unit_test(runaway_expansion_is_an_expand_loop),
 		cmocka_unit_test(commented_out_services_are_not_checked),
 	};
 
