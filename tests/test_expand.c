@@ -447,6 +447,37 @@ doubling_chain_runs_out_of_steps(void **state)
 	buf_free(&b);
 }
 
+static void
+count_name(const char *name, size_t len, void *arg)
+{
+	(void)name;
+	(void)len;
+	(*(size_t *)arg)++;
+}
+
+/*
+ * The syntax check and the name scan follow no value, so their work is
+ * bounded by the text: a long text is no runaway for them.
+ */
+static void
+syntax_check_of_a_long_text_has_no_budget(void **state)
+{
+	struct buf	 b;
+	size_t		 n = 0;
+	char		*err;
+	int		 i;
+
+	buf_init(&b);
+	for (i = 0; i < 150000; i++)
+		buf_adds(&b, "$a");
+	buf_addc(&b, '\0');
+	assert_int_equal(exp_syntax(b.p, &err), 0);
+	assert_null(err);
+	exp_names(b.p, count_name, &n);
+	assert_int_equal(n, 150000);
+	buf_free(&b);
+}
+
 /*
  * The same doubling through relational operands, with a loop: found by
  * fuzz_expand, which it kept busy for minutes before the first error
@@ -765,6 +796,7 @@ main(void)
 		cmocka_unit_test(chain_inside_a_relational_operand_is_expanded),
 		cmocka_unit_test(loops_are_caught_by_the_nesting_limit),
 		cmocka_unit_test(doubling_chain_runs_out_of_steps),
+		cmocka_unit_test(syntax_check_of_a_long_text_has_no_budget),
 		cmocka_unit_test(
 		    doubling_loop_in_operands_ends_at_the_first_error),
 		cmocka_unit_test(expansion_longer_than_16_mib_is_an_error),
