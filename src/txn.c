@@ -326,26 +326,36 @@ print_notes(struct txn *t)
 		fprintf(stderr, "pfsubmit: %s\n", t->notes.m[i].text);
 }
 
+/*
+ * print_json - the one document of an edit, whatever its end.  "changed"
+ * says what the files hold now: false when the edit was refused or the
+ * originals were put back (status 1 or 2), though "diff" still shows
+ * what was tried.
+ */
 static void
-print_json(struct txn *t, const int *changed, const char *diff,
-    const char *backup, int checked, int reloaded, const char *checkout)
+print_json(struct txn *t, int status, const int *changed, const char *diff,
+    const char *backup, int checked, int reloaded, const char *checkout,
+    const struct diag *d)
 {
 	struct json	 j;
 	size_t		 i;
-	int		 k;
+	int		 k, kept;
 
+	kept = status != EX_PF_FAIL && status != EX_PF_CHECK;
 	json_init(&j, stdout);
 	json_begin_obj(&j);
-	json_kbool(&j, "changed", changed[0] || changed[1] || t->force);
+	json_kbool(&j, "changed", kept &&
+	    (changed[0] || changed[1] || t->force));
 	json_key(&j, "files");
 	json_begin_arr(&j);
 	for (k = 0; k < 2; k++) {
 		json_begin_obj(&j);
 		json_kstr(&j, "path", txn_file(t, k)->path);
-		json_kbool(&j, "changed", changed[k]);
+		json_kbool(&j, "changed", kept && changed[k]);
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
+	json_kint(&j, "status", status);
 	json_kstr(&j, "backup", backup);
 	json_kbool(&j, "checked", checked);
 	json_kbool(&j, "reloaded", reloaded);
@@ -357,6 +367,22 @@ print_json(struct txn *t, const int *changed, const char *diff,
 	json_begin_arr(&j);
 	for (i = 0; i < t->notes.n; i++)
 		json_str(&j, t->notes.m[i].text);
+	json_end_arr(&j);
+	json_key(&j, "errors");
+	json_begin_arr(&j);
+	for (i = 0; i < d->n; i++) {
+		if (d->m[i].sev != DIAG_ERR)
+			continue;
+		json_begin_obj(&j);
+		json_kstr(&j, "file", d->m[i].file);
+		json_key(&j, "line");
+		if (d->m[i].line > 0)
+			json_int(&j, (long long)d->m[i].line);
+		else
+			json_null(&j);
+		json_kstr(&j, "message", d->m[i].text);
+		json_end_obj(&j);
+	}
 	json_end_arr(&j);
 	json_end_obj(&j);
 	json_finish(&j);
@@ -419,18 +445,14 @@ txn_commit(struct txn *t)
 	}
 
 	if (!changed[0] && !changed[1] && !t->force) {
-		if (opt.json)
-			print_json(t, changed, "", NULL, 0, 0, NULL);
-		else {
+		if (!opt.json) {
 			print_notes(t);
 			say("nothing to change: %s already says so", t->c.dir);
 		}
 		goto out;
 	}
 	if (opt.dry_run) {
-		if (opt.json)
-			print_json(t, changed, diff.p, NULL, 0, 0, NULL);
-		else {
+		if (!opt.json) {
 			print_notes(t);
 			fputs(diff.p, stdout);
 		}
@@ -583,10 +605,7 @@ discard:
 	bk_remove(t->c.dirfd, backup);
 	backup[0] = '\0';
 report:
-	if (opt.json)
-		print_json(t, changed, diff.p, backup[0] != '\0' ? backup :
-		    NULL, checked, reloaded, status == EX_PF_CHECK ? co : NULL);
-	else {
+	if (!opt.json) {
 		print_notes(t);
 		if (status == EX_PF_CHECK && co != NULL && *co != '\0')
 			fprintf(stderr, "%s\n", co);
@@ -601,6 +620,10 @@ report:
 	}
 out:
 	diag_place(&d, t->c.dir);
+	if (opt.json)
+		print_json(t, status, changed, diff.p, backup[0] != '\0' ?
+		    backup : NULL, checked, reloaded, status == EX_PF_CHECK ?
+		    co : NULL, &d);
 	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	free(co);

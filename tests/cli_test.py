@@ -799,6 +799,7 @@ class DryRunAndJson(Base):
         self.assertEqual(c.backup_ids(), [d["backup"]])
         self.assertIs(d["checked"], IS_ROOT)
         self.assertIs(d["reloaded"], False)
+        self.assertEqual((d["status"], d["errors"]), (0, []))
         for f in d["files"]:
             self.assertTrue({"path", "changed"} <= set(f), f)
         # Nothing to do: changed false, empty diff, no backup.
@@ -807,6 +808,50 @@ class DryRunAndJson(Base):
         self.assertIs(d["changed"], False)
         self.assertEqual(d["diff"], "")
         self.assertTrue(all(f["changed"] is False for f in d["files"]))
+
+    def test_json_refused_edit_reports_nothing_changed(self):
+        """Exit 1 inside the transaction (the result would have an error
+        that check finds): one document, changed false, the diff that
+        was refused, the status and the error."""
+        c = self.conf(master=DEBIAN_ENABLED_MASTER)
+        before = c.snapshot()
+        r = self.pf(c, *FAST, "-j", "set-restriction", "submission",
+                    "sender", "permit_sasl_authenticated, rejct")
+        self.assertEqual(r.rc, 1, r)
+        d = r.json()
+        self.assertTrue(EDIT_JSON_KEYS <= set(d), d.keys())
+        self.assertIs(d["changed"], False)
+        self.assertTrue(all(f["changed"] is False for f in d["files"]))
+        self.assertEqual(d["status"], 1)
+        self.assertIsNone(d["backup"])
+        self.assertIn("rejct", d["diff"])
+        self.assertEqual(len(d["errors"]), 1, d["errors"])
+        self.assertIn('unknown restriction "rejct"',
+                      d["errors"][0]["message"])
+        self.assertIn(b'unknown restriction "rejct"', r.err)
+        self.assertEqual(c.snapshot(), before)
+
+    @requires_root
+    @requires_postfix
+    def test_json_failed_check_reports_nothing_changed(self):
+        """Exit 2: the files were put back, so changed is false; the
+        refused diff and postfix check's words are in the document."""
+        c = self.conf(master=DEBIAN_ENABLED_MASTER)
+        r = self.pf(c, "--no-reload", "-j", "param", "set",
+                    "default_process_limit=abc")
+        self.assertEqual(r.rc, 2, r)
+        d = r.json()
+        self.assertIs(d["changed"], False)
+        self.assertTrue(all(f["changed"] is False for f in d["files"]))
+        self.assertEqual(d["status"], 2)
+        self.assertIsNone(d["backup"])
+        self.assertIs(d["checked"], False)
+        self.assertIn("+default_process_limit = abc", d["diff"])
+        self.assertIn("default_process_limit", d["check_output"])
+        self.assertTrue(any("postfix check failed" in e["message"]
+                            for e in d["errors"]), d["errors"])
+        self.assertEqual(c.files(), {"main.cf": DEBIAN_MAIN,
+                                     "master.cf": DEBIAN_ENABLED_MASTER})
 
     def test_json_param_show_contract_example(self):
         c = self.conf()
