@@ -161,6 +161,8 @@ bad_option(const char *arg, int noarg, const char *cmd)
  * cmd_getopt - parse a command's options: the common ones and those in
  * extra (a string of short options and a long option table, either may
  * be NULL).  Calls fn for each option of its own.  Returns optind.
+ * shorts starting with '+' stops at the first operand, for a command
+ * whose first operand names a sub-command with options of its own.
  */
 int
 cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
@@ -170,7 +172,7 @@ cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
 	struct option	*lo;
 	char		 so[64];
 	size_t		 nc, ne = 0, i;
-	int		 ch;
+	int		 ch, inorder = 0;
 
 	nc = sizeof(common) / sizeof(common[0]);
 	if (extra != NULL)
@@ -181,8 +183,12 @@ cmd_getopt(int argc, char **argv, const struct cmd *c, const char *shorts,
 		lo[i] = common[i];
 	for (i = 0; i < ne; i++)
 		lo[nc + i] = extra[i];
-	(void)snprintf(so, sizeof(so), ":c:njqh%s", shorts != NULL ? shorts :
-	    "");
+	if (shorts != NULL && shorts[0] == '+') {
+		inorder = 1;
+		shorts++;
+	}
+	(void)snprintf(so, sizeof(so), "%s:c:njqh%s", inorder ? "+" : "",
+	    shorts != NULL ? shorts : "");
 	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {

@@ -423,16 +423,21 @@ int
 cmd_param(int argc, char **argv)
 {
 	char	*q;
+	int	 i;
 
-	if (argc < 2)
+	/* The common options may come before the sub-command too. */
+	i = cmd_getopt(argc, argv, cmd_find("param"), "+", NULL, NULL);
+	if (i >= argc)
 		cmd_usage(cmd_find("param"));
-	if (strcmp(argv[1], "show") == 0)
-		return param_show(argc - 1, argv + 1);
-	if (strcmp(argv[1], "set") == 0)
-		return param_set(argc - 1, argv + 1);
-	if (strcmp(argv[1], "unset") == 0)
-		return param_unset(argc - 1, argv + 1);
-	q = vquote(argv[1], strlen(argv[1]), 60);
+	argc -= i;
+	argv += i;
+	if (strcmp(argv[0], "show") == 0)
+		return param_show(argc, argv);
+	if (strcmp(argv[0], "set") == 0)
+		return param_set(argc, argv);
+	if (strcmp(argv[0], "unset") == 0)
+		return param_unset(argc, argv);
+	q = vquote(argv[0], strlen(argv[0]), 60);
 	fprintf(stderr, "pfsubmit: unknown command param %s; use param set, "
 	    "param unset or param show\n", q);
 	free(q);

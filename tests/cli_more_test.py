@@ -33,6 +33,7 @@
 # the host name tests.
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -1301,6 +1302,31 @@ class Surface(Base):
                 self.assertEqual(r.out, b"usage: pfsubmit " + usage + b"\n")
         r = self.pfx("show", "--help")
         self.assertEqual(r.rc, 0, r)
+
+    def test_param_takes_common_options_before_its_sub_command(self):
+        """The manual: common options before or after the command name;
+        param's own words come after its sub-command."""
+        r = self.pfx("param", "--help")
+        self.assertEqual((r.rc, r.err), (0, b""), r)
+        self.assertTrue(r.out.startswith(b"usage: pfsubmit param set "), r)
+        c = self.conf()
+        for args in (("param", "-j", "show", "myhostname"),
+                     ("param", "show", "-j", "myhostname"),
+                     ("-j", "param", "show", "myhostname")):
+            with self.subTest(args=args):
+                r = self.pfx("-c", c.dir, *args)
+                self.assertEqual(r.rc, 0, r)
+                self.assertEqual(
+                    [p["name"] for p in json.loads(r.out)["parameters"]],
+                    ["myhostname"])
+        before = c.snapshot()
+        r = self.pfx("-c", c.dir, "param", "-n", "set", "biff=yes")
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn(b"+biff = yes", r.out)
+        self.assertEqual(c.snapshot(), before)
+        r = self.pfx("-c", c.dir, "param", "-x", "show")
+        self.assertEqual((r.rc, r.out), (1, b""), r)
+        self.assertIn(b"unknown option -x", r.err)
 
     def test_no_command(self):
         for args in ((), ("-q",), ("-n", "-j")):
