@@ -196,7 +196,7 @@ cmd_rollback(int argc, char **argv)
 			return EX_PF_FAIL;
 		}
 	}
-	if ((r = txn_begin(&t, argc, argv)) != 0)
+	if ((r = txn_begin(&t)) != 0)
 		return r;
 	t.rollback = 1;
 	diag_init(&d);

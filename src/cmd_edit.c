@@ -454,7 +454,7 @@ cmd_enable(int argc, char **argv)
 	}
 	if (enable_listen != NULL && check_listen(enable_listen) == -1)
 		return EX_PF_FAIL;
-	if ((r = txn_begin(&t, argc, argv)) != 0)
+	if ((r = txn_begin(&t)) != 0)
 		return r;
 	if ((r = do_enable(&t, port, enable_listen, enable_classic)) == 0)
 		r = txn_commit(&t);
@@ -478,7 +478,7 @@ cmd_disable(int argc, char **argv)
 			return EX_PF_FAIL;
 		split_spec(argv[n], &name, &type);
 	}
-	if ((r = txn_begin(&t, argc, argv)) != 0) {
+	if ((r = txn_begin(&t)) != 0) {
 		free(name);
 		free(type);
 		return r;
@@ -697,7 +697,7 @@ cmd_set_restriction(int argc, char **argv)
 	}
 	free(sname);
 	free(stype);
-	if ((r = txn_begin(&t, argc, argv)) == 0) {
+	if ((r = txn_begin(&t)) == 0) {
 		if ((r = set_override(&t, argv[n], name, value, via_param,
 		    auto_via)) == 0)
 			r = txn_commit(&t);
@@ -758,7 +758,7 @@ cmd_set(int argc, char **argv)
 		return EX_PF_FAIL;
 	if (split_assignment(argv[n + 1], &name, &value) == -1)
 		return EX_PF_FAIL;
-	if ((r = txn_begin(&t, argc, argv)) == 0) {
+	if ((r = txn_begin(&t)) == 0) {
 		if ((r = set_override(&t, argv[n], name, value, via_param,
 		    NULL)) == 0)
 			r = txn_commit(&t);
@@ -784,7 +784,7 @@ cmd_unset(int argc, char **argv)
 	if (arg_check_service(argv[n]) == -1 ||
 	    arg_check_name(argv[n + 1], "parameter name") == -1)
 		return EX_PF_FAIL;
-	if ((r = txn_begin(&t, argc, argv)) != 0)
+	if ((r = txn_begin(&t)) != 0)
 		return r;
 	split_spec(argv[n], &sname, &stype);
 	if ((idx = find_live(&t.c.master, sname, stype)) == -1) {
@@ -841,7 +841,7 @@ param_set(int argc, char **argv)
 		return EX_PF_FAIL;
 	}
 	/* argv[-1] is "param": the backup records the whole command. */
-	if ((r = txn_begin(&t, argc + 1, argv - 1)) != 0) {
+	if ((r = txn_begin(&t)) != 0) {
 		free(name);
 		free(value);
 		return r;
@@ -878,7 +878,7 @@ param_unset(int argc, char **argv)
 		cmd_usage(c);
 	if (arg_check_name(argv[n], "parameter name") == -1)
 		return EX_PF_FAIL;
-	if ((r = txn_begin(&t, argc + 1, argv - 1)) != 0)
+	if ((r = txn_begin(&t)) != 0)
 		return r;
 	if (mpe_unset(&t.c.main, argv[n]) == 0)
 		txn_note(&t, "%s does not set %s", t.c.main.cf.path, argv[n]);

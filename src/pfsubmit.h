@@ -489,7 +489,7 @@ struct txn {
 	int		 force;		/* something besides the two files
 					   changed: check and reload */
 };
-int	 txn_begin(struct txn *, int, char **);
+int	 txn_begin(struct txn *);
 int	 txn_commit(struct txn *);
 void	 txn_end(struct txn *);
 void	 txn_note(struct txn *, const char *, ...)

@@ -255,7 +255,7 @@ relay_remove(int argc, char **argv)
 	size_t		 i;
 	int		 r, mine = 0;
 
-	if ((r = txn_begin(&t, argc, argv)) != 0)
+	if ((r = txn_begin(&t)) != 0)
 		return r;
 	type = table_type(&t);
 	ours = xprintf("%s:%s/%s", type, t.c.absdir, RELAY_TABLE);
@@ -343,7 +343,7 @@ cmd_relayhost(int argc, char **argv)
 		free(relay);
 		return EX_PF_FAIL;
 	}
-	if ((r = txn_begin(&t, argc, argv)) != 0) {
+	if ((r = txn_begin(&t)) != 0) {
 		explicit_bzero(pass, sizeof(pass));
 		free(relay);
 		return r;

@@ -151,7 +151,7 @@ recover(struct txn *t, struct diag *d)
  * why (nothing has been changed).
  */
 int
-txn_begin(struct txn *t, int argc, char **argv)
+txn_begin(struct txn *t)
 {
 	struct diag	 d;
 	struct buf	 cmd;
@@ -165,8 +165,6 @@ txn_begin(struct txn *t, int argc, char **argv)
 	diag_init(&t->notes);
 	diag_init(&d);
 	/* The whole command line, quoted as a shell would need it. */
-	(void)argc;
-	(void)argv;
 	buf_init(&cmd);
 	buf_adds(&cmd, "pfsubmit");
 	for (k = 1; k < opt.argc; k++) {
@@ -482,7 +480,6 @@ txn_commit(struct txn *t)
 		goto out;
 	}
 	free(info);
-	bk_prune(t->c.dirfd, PF_BACKUP_KEEP);
 
 	/* Stage both new files before either is installed. */
 	for (k = 0; k < 2; k++) {
@@ -550,6 +547,9 @@ check:
 	for (k = 0; k < 2; k++)
 		(void)sf_discard(t->c.dirfd, names[k], &d);
 	sf_signals_block(0);
+	/* Only now: an edit that fails must not cost the oldest set. */
+	if (backup[0] != '\0')
+		bk_prune(t->c.dirfd, PF_BACKUP_KEEP);
 
 	if (!opt.no_reload) {
 		postfix_argv(t, "status", argv);

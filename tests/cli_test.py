@@ -1177,6 +1177,25 @@ class Transaction(Base):
         for b in d["backups"]:
             self.assertTrue({"id", "time", "files"} <= set(b), b)
 
+    @requires_root
+    @requires_postfix
+    def test_twenty_sets_kept_and_a_failed_edit_costs_none(self):
+        """Twenty sets are kept, the oldest pruned after a successful
+        edit; an edit that postfix check refuses removes its own set and
+        no other (it used to prune the oldest before installing)."""
+        c = self.conf()
+        ids = [self.pf_ok(c, *FAST, "-j", "param", "set",
+                          "p%d=%d" % (i, i)).json()["backup"]
+               for i in range(21)]
+        self.assertEqual(sorted(c.backup_ids()), sorted(ids[1:]))
+        r = self.pf(c, "--no-reload", "param", "set",
+                    "default_process_limit=abc")
+        self.assertEqual(r.rc, 2, r)
+        self.assertEqual(sorted(c.backup_ids()), sorted(ids[1:]))
+        new = self.pf_ok(c, *FAST, "-j", "param", "set",
+                         "q=1").json()["backup"]
+        self.assertEqual(sorted(c.backup_ids()), sorted(ids[2:] + [new]))
+
     def test_rollback_restores_and_is_backed_up(self):
         c = self.conf()
         a = c.files()

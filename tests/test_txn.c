@@ -447,7 +447,7 @@ run_once(const char *dir, int sc, int nth, int sticky, char **errp,
 	fds = count_fds();
 
 	status = -1;
-	if ((r = txn_begin(&t, 0, NULL)) == 0) {
+	if ((r = txn_begin(&t)) == 0) {
 		if ((r = edit(&t)) == 0) {
 			for (k = 0; k < 2 && want[k] == NULL; k++) {
 				want[k] = t_serialize(k == 0 ?
