@@ -112,6 +112,58 @@ conf_is_default(struct conf *c)
 	return c->is_default;
 }
 
+/* same_dir - do two paths name one directory (or, unresolved, one path)? */
+static int
+same_dir(const char *a, const char *b)
+{
+	char	*ra, *rb;
+	int	 same;
+
+	ra = realpath(a, NULL);
+	rb = realpath(b, NULL);
+	same = strcmp(ra != NULL ? ra : a, rb != NULL ? rb : b) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/*
+ * conf_own_instance - is the directory a Postfix instance of its own?
+ * postfix -c DIR status and reload act on the master whose pid file is
+ * in DIR's queue_directory: for a copy of the default instance's main.cf
+ * (a staging directory) that is the running default instance, which
+ * must not be reloaded for an edit of the copy.
+ */
+int
+conf_own_instance(struct conf *c)
+{
+	const char *const argv[] = { PATH_POSTCONF, "-h", "queue_directory",
+	    NULL };
+	const char *const dargv[] = { PATH_POSTCONF, "-dh", "queue_directory",
+	    NULL };
+	struct run_result r;
+	struct exp_result res;
+	int		 own = 1;
+
+	if (conf_is_default(c))
+		return 1;
+	/* Without a main.cf of its own, the default instance has the default. */
+	if (run_cmd(argv, RUN_STDOUT, 30, &r) != 0) {
+		run_result_free(&r);
+		(void)run_cmd(dargv, RUN_STDOUT, 30, &r);
+	}
+	if (r.status == 0 && r.out.p[0] == '/') {
+		r.out.p[strcspn(r.out.p, "\n")] = '\0';
+		conf_expand_main(c, "$queue_directory", &res);
+		if (res.error == NULL && res.text[0] == '/' &&
+		    same_dir(res.text, r.out.p))
+			own = 0;
+		exp_result_free(&res);
+	}
+	run_result_free(&r);
+	return own;
+}
+
 static char *
 path_in(const struct conf *c, const char *name)
 {

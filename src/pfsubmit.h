@@ -347,6 +347,7 @@ int	 conf_load(struct conf *, struct diag *);
 int	 conf_reparse(struct conf *, struct diag *);
 void	 conf_free(struct conf *);
 int	 conf_is_default(struct conf *);
+int	 conf_own_instance(struct conf *);
 const char *conf_default(struct conf *, const char *);
 int	 conf_is_builtin(struct conf *, const char *);
 int	 conf_postfix_version(struct conf *, int *, int *);

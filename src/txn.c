@@ -551,7 +551,11 @@ check:
 	if (backup[0] != '\0')
 		bk_prune(t->c.dirfd, PF_BACKUP_KEEP);
 
-	if (!opt.no_reload) {
+	if (!opt.no_reload && !conf_own_instance(&t->c)) {
+		txn_note(t, "%s shares its queue_directory with the default "
+		    "Postfix instance, so it is a copy, not an instance; "
+		    "not reloaded", t->c.absdir);
+	} else if (!opt.no_reload) {
 		postfix_argv(t, "status", argv);
 		if (run_cmd(argv, 0, 60, &r) != 0) {
 			run_result_free(&r);

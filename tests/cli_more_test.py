@@ -1831,13 +1831,9 @@ class Reload(Base):
     @requires_root
     @requires_postfix
     def test_not_running(self):
-        """Debian's files, Postfix not running: installed, checked, not
-        reloaded, exit 0."""
-        c = self.conf()
-        st = run([POSTFIX, "-c", c.dir, "status"])
-        if st.rc == 0:
-            self.skipTest("the system's Postfix is running; this test "
-                          "would reload it")
+        """An instance of its own whose master is not running: installed,
+        checked, not reloaded, exit 0."""
+        c, spool = self.instance()
         r = self.pf(c, "enable")
         self.assertEqual(r.rc, 0, r)
         err = r.err.decode().splitlines()
@@ -1850,6 +1846,35 @@ class Reload(Base):
         d = r.json()
         self.assertEqual((d["checked"], d["reloaded"]), (True, False))
         self.assertIn("Postfix is not running; not reloaded", d["notes"])
+
+    @requires_root
+    @requires_postfix
+    def test_copy_of_the_default_instance_is_not_reloaded(self):
+        """Debian's main.cf in a scratch directory names the default
+        instance's queue directory, where `postfix -c DIR status` would
+        find the system's running master and reload would signal it.
+        The edit is installed and checked; neither status nor reload
+        runs."""
+        c = self.conf()
+        r = run(["/usr/sbin/postconf", "-dh", "queue_directory"])
+        self.assertEqual(r.rc, 0, r)
+        queue = r.out.decode().strip()
+        for main in (DEBIAN_MAIN, DEBIAN_MAIN + b"queue_directory = " +
+                     queue.encode() + b"/\n"):
+            with self.subTest(main=main[-40:]):
+                c.write("main.cf", main)
+                c.write("master.cf", DEBIAN_MASTER)
+                r = self.pf(c, "--detailed-exitcode", "enable")
+                self.assertEqual(r.rc, 5, r)
+                err = r.err.decode().splitlines()
+                self.assertIn("pfsubmit: %s shares its queue_directory with "
+                              "the default Postfix instance, so it is a "
+                              "copy, not an instance; not reloaded"
+                              % os.path.realpath(c.dir), err)
+                self.assertNotIn("pfsubmit: Postfix is not running; not "
+                                 "reloaded", err)
+                self.assertRegex(err[-1], r"^pfsubmit: master\.cf changed; "
+                                 r"backup \S+; postfix check passed$")
 
 
 # --------------------------------------------------------------------------
