@@ -423,6 +423,8 @@ void	 bk_remove(int, const char *);
  */
 struct run_result {
 	int		 status; /* exit status, or 128+signal, -1: not run */
+	int		 timedout; /* killed, with its process group, at the
+				    deadline (status -1) */
 	struct buf	 out;	/* what it printed (stdout+stderr or pty) */
 };
 int	 run_cmd(const char *const *, int, int, struct run_result *);

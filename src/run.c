@@ -55,15 +55,25 @@ run_result_free(struct run_result *r)
 static void
 child(const char *const *argv, int flags, int outfd, const char *slave)
 {
+	sigset_t none;
 	int	 fd;
 
+	/*
+	 * A process group of its own, so that a timeout ends the programs
+	 * it starts too (postfix-script runs postsuper); and none of the
+	 * signals that the transaction holds off stays blocked in it.
+	 */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		_exit(127);
 	if (flags & RUN_PTY) {
 		if (setsid() == -1)
 			_exit(127);
 		if ((fd = open(slave, O_RDWR)) == -1)
 			_exit(127);
 		outfd = fd;
-	}
+	} else if (setpgid(0, 0) == -1)
+		_exit(127);
 	if ((fd = open("/dev/null", O_RDWR)) == -1)
 		_exit(127);
 	if (dup2(fd, STDIN_FILENO) == -1 ||
@@ -74,6 +84,16 @@ child(const char *const *argv, int flags, int outfd, const char *slave)
 	(void)signal(SIGPIPE, SIG_DFL);
 	execve(argv[0], (char *const *)argv, (char *const *)run_env);
 	_exit(127);
+}
+
+/* kill_group - at the deadline: the child and all it started, then reap */
+static void
+kill_group(pid_t pid, int *st)
+{
+	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, st, 0) == -1 && errno == EINTR)
+		;
 }
 
 /*
@@ -96,6 +116,7 @@ run_cmd(const char *const *argv, int flags, int timeout, struct run_result *r)
 	buf_init(&r->out);
 	buf_adds(&r->out, "");
 	r->status = -1;
+	r->timedout = 0;
 	if (argv[0][0] != '/' || access(argv[0], X_OK) == -1)
 		return -1;
 	if (flags & RUN_PTY) {
@@ -143,9 +164,7 @@ run_cmd(const char *const *argv, int flags, int timeout, struct run_result *r)
 		ms = exited ? 0 : 100;
 		if (!exited && time(NULL) >= deadline) {
 			timedout = 1;
-			(void)kill(pid, SIGKILL);
-			while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-				;
+			kill_group(pid, &st);
 			break;
 		}
 		pfd.fd = mfd;
@@ -180,13 +199,12 @@ run_cmd(const char *const *argv, int flags, int timeout, struct run_result *r)
 			break;
 		else if (time(NULL) >= deadline) {
 			timedout = 1;
-			(void)kill(pid, SIGKILL);
-			while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-				;
+			kill_group(pid, &st);
 		} else
 			(void)poll(NULL, 0, 20);
 	}
 	close(mfd);
+	r->timedout = timedout;
 	if (timedout || !exited)
 		r->status = -1;
 	else if (WIFEXITED(st))

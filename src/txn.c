@@ -266,6 +266,11 @@ txn_end(struct txn *t)
 	t->command = NULL;
 }
 
+/* How long postfix check, status and reload may take. */
+#define TXN_CHECK_SECS	300
+#define TXN_STATUS_SECS	60
+#define TXN_RELOAD_SECS	120
+
 /* postfix_argv - postfix [-c dir] verb, -c only for another directory */
 static void
 postfix_argv(struct txn *t, const char *verb, const char **argv)
@@ -279,6 +284,20 @@ postfix_argv(struct txn *t, const char *verb, const char **argv)
 	}
 	argv[i++] = verb;
 	argv[i] = NULL;
+}
+
+/* run_failure - how a postfix command failed, for a message */
+static const char *
+run_failure(const struct run_result *r, int secs, char *how, size_t len)
+{
+	if (r->timedout)
+		(void)snprintf(how, len, "did not finish within %d seconds",
+		    secs);
+	else if (r->status == -1 || r->status == 127)
+		(void)snprintf(how, len, "could not be run");
+	else
+		(void)snprintf(how, len, "failed (status %d)", r->status);
+	return how;
 }
 
 /* check_output - what postfix check said, one clean line per line */
@@ -333,7 +352,7 @@ print_notes(struct txn *t)
 static void
 print_json(struct txn *t, int status, const int *changed, const char *diff,
     const char *backup, int checked, int reloaded, const char *checkout,
-    const struct diag *d)
+    const char *reloadout, const struct diag *d)
 {
 	struct json	 j;
 	size_t		 i;
@@ -361,6 +380,8 @@ print_json(struct txn *t, int status, const int *changed, const char *diff,
 	json_kstr(&j, "diff", diff);
 	if (checkout != NULL)
 		json_kstr(&j, "check_output", checkout);
+	if (reloadout != NULL)
+		json_kstr(&j, "reload_output", reloadout);
 	json_key(&j, "notes");
 	json_begin_arr(&j);
 	for (i = 0; i < t->notes.n; i++)
@@ -399,6 +420,7 @@ txn_commit(struct txn *t)
 	struct buf	 nb[2], diff;
 	struct bk_file	 bf[2];
 	char		 backup[SF_NAMELEN], *info, *data, *co = NULL;
+	char		*ro = NULL, how[64];
 	size_t		 len;
 	int		 k, changed[2], installed[2] = { 0, 0 }, exists;
 	int		 checked = 0, reloaded = 0, status = EX_PF_OK;
@@ -527,13 +549,13 @@ txn_commit(struct txn *t)
 check:
 	if (!opt.no_check) {
 		postfix_argv(t, "check", argv);
-		(void)run_cmd(argv, RUN_PTY, 300, &r);
+		(void)run_cmd(argv, RUN_PTY, TXN_CHECK_SECS, &r);
 		co = check_output(&r.out);
 		if (r.status != 0) {
+			diag_add(&d, DIAG_ERR, NULL, 0, "postfix check %s; both "
+			    "files put back as they were", run_failure(&r,
+			    TXN_CHECK_SECS, how, sizeof(how)));
 			run_result_free(&r);
-			diag_add(&d, DIAG_ERR, NULL, 0, "postfix check failed "
-			    "(status %d); both files put back as they were",
-			    r.status);
 			if (revert(t, installed, &d) == -1)
 				goto revert_failed;
 			status = EX_PF_CHECK;
@@ -557,23 +579,32 @@ check:
 		    "not reloaded", t->c.absdir);
 	} else if (!opt.no_reload) {
 		postfix_argv(t, "status", argv);
-		if (run_cmd(argv, 0, 60, &r) != 0) {
-			run_result_free(&r);
+		/* postfix-script exits 1 when no master runs. */
+		(void)run_cmd(argv, 0, TXN_STATUS_SECS, &r);
+		if (r.status == 1) {
 			txn_note(t, "Postfix is not running; not reloaded");
+		} else if (r.status != 0) {
+			diag_add(&d, DIAG_ERR, NULL, 0, "postfix status %s, so "
+			    "whether Postfix runs is not known; the new files "
+			    "are in place%s; run postfix reload if it runs",
+			    run_failure(&r, TXN_STATUS_SECS, how, sizeof(how)),
+			    checked ? " and checked" : "");
+			status = EX_PF_RELOAD;
 		} else {
 			run_result_free(&r);
 			postfix_argv(t, "reload", argv);
-			if (run_cmd(argv, 0, 120, &r) != 0) {
+			if (run_cmd(argv, 0, TXN_RELOAD_SECS, &r) != 0) {
+				ro = check_output(&r.out);
 				diag_add(&d, DIAG_ERR, NULL, 0,
-				    "postfix reload failed (status %d); the "
-				    "new files are in place%s; run postfix "
-				    "reload", r.status, checked ?
-				    " and checked" : "");
+				    "postfix reload %s; the new files are in "
+				    "place%s; run postfix reload", run_failure(&r,
+				    TXN_RELOAD_SECS, how, sizeof(how)),
+				    checked ? " and checked" : "");
 				status = EX_PF_RELOAD;
 			} else
 				reloaded = 1;
-			run_result_free(&r);
 		}
+		run_result_free(&r);
 	}
 	if (status == EX_PF_OK && opt.detailed)
 		status = EX_PF_CHANGED;
@@ -613,6 +644,8 @@ report:
 		print_notes(t);
 		if (status == EX_PF_CHECK && co != NULL && *co != '\0')
 			fprintf(stderr, "%s\n", co);
+		if (ro != NULL && *ro != '\0')
+			fprintf(stderr, "%s\n", ro);
 		if (status == EX_PF_OK || status == EX_PF_CHANGED ||
 		    status == EX_PF_RELOAD)
 			say("%s changed%s%s%s%s", changed[0] && changed[1] ?
@@ -627,10 +660,11 @@ out:
 	if (opt.json)
 		print_json(t, status, changed, diff.p, backup[0] != '\0' ?
 		    backup : NULL, checked, reloaded, status == EX_PF_CHECK ?
-		    co : NULL, &d);
+		    co : NULL, ro, &d);
 	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	free(co);
+	free(ro);
 	buf_free(&diff);
 	for (k = 0; k < 2; k++)
 		buf_free(&nb[k]);

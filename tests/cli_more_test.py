@@ -1814,6 +1814,8 @@ class Reload(Base):
         d = r.json()
         self.assertEqual((d["changed"], d["reloaded"], d["checked"]),
                          (True, False, False))
+        # Postfix's own reason is passed on, not only the status.
+        self.assertIn("active", d["reload_output"])
         self.assertEqual(c.read("master.cf"), DEBIAN_MASTER)
 
     @requires_root

@@ -324,6 +324,7 @@ expect(const char *const *argv, int flags, int status, const char *out)
 	ret = run(argv, flags, 30, &expect_r);
 	expect_live = 1;
 	assert_int_equal(expect_r.status, status);
+	assert_int_equal(expect_r.timedout, 0);
 	assert_int_equal(ret, status == 0 ? 0 : -1);
 	assert_string_equal(expect_r.out.p, out);
 	run_result_free(&expect_r);
@@ -583,11 +584,80 @@ timeout__killed_promptly(void **state)
 	assert_int_equal(run(argv, 0, 1, &r), -1);
 	secs = now() - t0;
 	assert_int_equal(r.status, -1);
+	assert_int_equal(r.timedout, 1);
 	assert_true(secs < 2.5);
 	run_result_free(&r);
 	/* It was killed, not left running: nothing to reap. */
 	assert_int_equal(__real_waitpid(last_child, NULL, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);
+}
+
+/* is_gone - has pid exited (gone, or a zombie not yet reaped by init)? */
+static int
+is_gone(long pid)
+{
+	char	 path[64], buf[256], *p;
+	FILE	*fp;
+	int	 gone = 1;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 1;
+	if (fgets(buf, sizeof(buf), fp) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] != 'Z')
+		gone = 0;
+	fclose(fp);
+	return gone;
+}
+
+/*
+ * At the deadline, what the child started goes too (postfix-script's
+ * postsuper), with or without a terminal.  Found: only the child was
+ * killed, and a grandchild ran on.
+ */
+static void
+timeout__kills_what_the_child_started(void **state)
+{
+	const char *const argv[] = { "/bin/sh", "-c",
+	    "sleep 30 & echo $!; wait", NULL };
+	const int flags[] = { 0, RUN_PTY };
+	struct run_result r;
+	long	 pid;
+	int	 i, tries;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(run(argv, flags[i], 1, &r), -1);
+		assert_int_equal(r.status, -1);
+		assert_int_equal(r.timedout, 1);
+		pid = strtol(r.out.p, NULL, 10);
+		assert_true(pid > 1);
+		run_result_free(&r);
+		for (tries = 0; tries < 100 && !is_gone(pid); tries++)
+			(void)poll(NULL, 0, 20);
+		assert_true(is_gone(pid));
+	}
+}
+
+/*
+ * The transaction holds termination signals off; the programs it runs
+ * must not inherit that.  Found: postfix check ran with HUP, INT, QUIT,
+ * PIPE and TERM blocked, and so did the postsuper it started.
+ */
+static void
+child__no_signal_blocked(void **state)
+{
+	const char *const argv[] = { "/bin/grep", "^SigBlk", "/proc/self/status",
+	    NULL };
+	sigset_t set, old;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	expect(argv, 0, 0, "SigBlk:\t0000000000000000\n");
+	expect(argv, RUN_PTY, 0, "SigBlk:\t0000000000000000\r\n");
+	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
 }
 
 static void
@@ -879,6 +949,8 @@ main(void)
 		T(descriptors__not_inherited),
 		T(timeout__killed_promptly),
 		T(timeout__pty),
+		T(timeout__kills_what_the_child_started),
+		T(child__no_signal_blocked),
 		T(timeout__after_output_closed),
 		T(output_closed_then_exit__status_kept),
 		T(grandchild_holding_output__not_waited_for),
