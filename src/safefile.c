@@ -325,7 +325,8 @@ sf_lock(int dirfd, const char *name, int wait, struct sf_lock *lk,
 		return -1;
 	deadline = now_ms() + (long long)wait * 1000;
 	for (;;) {
-		if (++tries > 1000) {
+		/* A busy lock is bounded by the deadline; this by a count. */
+		if (tries > 1000) {
 			diag_add(d, DIAG_ERR, name, 0, "cannot get a stable "
 			    "lock file");
 			return -1;
@@ -360,12 +361,14 @@ sf_lock(int dirfd, const char *name, int wait, struct sf_lock *lk,
 		    fstatat(dirfd, name, &pst, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !same_file(&fst, &pst)) {
 			close(fd);
+			tries++;
 			continue;
 		}
 		if (!S_ISREG(fst.st_mode) || fst.st_nlink != 1 ||
 		    (fst.st_mode & 07777) != 0600) {
 			(void)unlinkat(dirfd, name, 0);
 			close(fd);
+			tries++;
 			continue;
 		}
 		if (ftruncate(fd, 0) == -1) {

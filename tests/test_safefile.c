@@ -230,6 +230,36 @@ __wrap_close(int fd)
 }
 
 /*
+ * A lock held by someone else, for busy_flocks attempts, and a wait
+ * between them that takes no time: a long wait in a moment.
+ */
+static int	 busy_flocks;
+
+int	 __wrap_flock(int, int);
+int	 __real_flock(int, int);
+int	 __wrap_poll(struct pollfd *, nfds_t, int);
+int	 __real_poll(struct pollfd *, nfds_t, int);
+
+int
+__wrap_flock(int fd, int op)
+{
+	if (busy_flocks > 0 && (op & LOCK_NB)) {
+		busy_flocks--;
+		errno = EWOULDBLOCK;
+		return -1;
+	}
+	return __real_flock(fd, op);
+}
+
+int
+__wrap_poll(struct pollfd *fds, nfds_t n, int ms)
+{
+	if (busy_flocks > 0 && fds == NULL)
+		return 0;
+	return __real_poll(fds, n, ms);
+}
+
+/*
  * Per-test fixture: a fresh directory, opened.
  */
 struct sfx {
@@ -263,6 +293,7 @@ teardown(void **state)
 {
 	struct sfx	*x = *state;
 
+	busy_flocks = 0;
 	inj_disarm();
 	if (x->dirfd != -1)
 		(void)close(x->dirfd);
@@ -627,6 +658,27 @@ must3_lock__held__second_locker_times_out(void **state)
 	assert_int_equal(fstatat(x->dirfd, "main.cf.tmp", &st,
 	    AT_SYMLINK_NOFOLLOW), 0);
 	assert_int_equal(st.st_ino, lk.st.st_ino);
+	sf_unlock(x->dirfd, &lk);
+}
+
+/*
+ * Waiting is bounded by --lock-wait alone, however many times the lock
+ * is found busy.  Found: the busy retries, one each 50 ms, counted
+ * towards a bound of 1000 attempts meant for lock files replaced under
+ * us, so a wait past 50 seconds gave up early with "cannot get a stable
+ * lock file".
+ */
+static void
+must3_lock__long_wait__not_cut_short(void **state)
+{
+	struct sfx	*x = *state;
+	struct sf_lock	 lk;
+
+	busy_flocks = 5000;
+	assert_int_equal(sf_lock(x->dirfd, "main.cf.tmp", 3600, &lk, &x->d),
+	    0);
+	assert_int_equal(busy_flocks, 0);
+	assert_int_equal(x->d.nerr, 0);
 	sf_unlock(x->dirfd, &lk);
 }
 
@@ -1060,6 +1112,7 @@ main(void)
 		T(must3_lock__creates_0600_lock_file),
 		T(must3_lock__held__second_locker_times_out),
 		T(must3_lock__released__waiter_gets_it),
+		T(must3_lock__long_wait__not_cut_short),
 		T(must3_lock__leftover_0644__replaced),
 		T(must3_lock__leftover_two_links__replaced),
 		T(must3_unlock__removes_lock_file),
