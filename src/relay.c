@@ -320,20 +320,18 @@ cmd_relayhost(int argc, char **argv)
 		free(relay);
 		return EX_PF_FAIL;
 	}
-	if ((r = arg_read_secret(rh_passfile, pass, sizeof(pass))) < 0) {
-		if (r == -2)
-			fprintf(stderr, "pfsubmit: %s: the password is longer "
-			    "than %d bytes\n", rh_passfile, RELAY_PASSMAX - 1);
-		else
-			fprintf(stderr, "pfsubmit: %s: cannot read a password "
-			    "from its first line\n", rh_passfile);
+	if (arg_read_secret(rh_passfile, pass, sizeof(pass)) == -1) {
 		free(relay);
 		return EX_PF_FAIL;
 	}
+	/* A table line: postmap would cut trailing blanks off silently. */
 	for (i = 0; pass[i] != '\0'; i++)
-		if ((unsigned char)pass[i] < 0x20 || pass[i] == 0x7f) {
-			fprintf(stderr, "pfsubmit: %s: the password has a "
-			    "control character\n", rh_passfile);
+		if ((unsigned char)pass[i] < 0x20 || pass[i] == 0x7f ||
+		    (pass[i] == ' ' && pass[i + 1] == '\0')) {
+			fprintf(stderr, "pfsubmit: %s: the password %s, which "
+			    "the table cannot hold\n", rh_passfile,
+			    pass[i] == ' ' ? "ends in a space" :
+			    "has a control character");
 			explicit_bzero(pass, sizeof(pass));
 			free(relay);
 			return EX_PF_FAIL;

@@ -199,32 +199,50 @@ arg_check_value(const char *s, const char *what, int raw)
 }
 
 /*
- * arg_read_secret - a password: the first line of a file ("-": standard input), which
- * must fit in size - 1 bytes; never an argument of any program.  The
- * file is opened without following a symbolic link.  Returns -1 when it
- * is empty or cannot be read, -2 when the line is too long.
+ * arg_read_secret - a password: the first line of a file ("-": standard
+ * input), which must fit in size - 1 bytes; never an argument of any
+ * program.  The file is opened without following a symbolic link.
+ * Returns 0, or -1 after saying why not: it cannot be read, the line is
+ * empty, too long, or has a NUL byte (which would cut it short).
  */
 int
 arg_read_secret(const char *path, char *pass, size_t size)
 {
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
+	const char	*why = NULL;
+	ssize_t		 n;
+	size_t		 len = 0, line;
+	int		 fd;
+	char		*q, toolong[64];
 
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	while (len + 1 < size && memchr(pass, '\n', len) == NULL &&
-	    (n = read(fd, pass + len, size - len - 1)) > 0)
-		len += (size_t)n;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	pass[len] = '\0';
-	if (strcspn(pass, "\r\n") == len && len + 1 >= size) {
-		explicit_bzero(pass, size);
-		return -2;	/* no line end within the bound */
+		why = "cannot read a password from its first line";
+	if (why == NULL) {
+		while (len + 1 < size && memchr(pass, '\n', len) == NULL &&
+		    (n = read(fd, pass + len, size - len - 1)) > 0)
+			len += (size_t)n;
+		if (fd != STDIN_FILENO)
+			close(fd);
+		for (line = 0; line < len && pass[line] != '\n' &&
+		    pass[line] != '\r'; line++)
+			;
+		if (line == len && len + 1 >= size) {
+			(void)snprintf(toolong, sizeof(toolong), "the "
+			    "password is longer than %zu bytes", size - 1);
+			why = toolong;
+		}
+		else if (memchr(pass, '\0', line) != NULL)
+			why = "the password has a NUL byte";
+		else if (line == 0)
+			why = "cannot read a password from its first line";
+		pass[line] = '\0';
 	}
-	pass[strcspn(pass, "\r\n")] = '\0';
-	return *pass == '\0' ? -1 : 0;
+	if (why == NULL)
+		return 0;
+	explicit_bzero(pass, size);
+	q = vquote(path, strlen(path), 200);
+	fprintf(stderr, "pfsubmit: %s: %s\n", q, why);
+	free(q);
+	return -1;
 }

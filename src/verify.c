@@ -578,16 +578,9 @@ cmd_verify(int argc, char **argv)
 		return EX_PF_FAIL;
 	}
 	pass[0] = '\0';
-	if (vf_passfile != NULL && (n = arg_read_secret(vf_passfile, pass,
-	    sizeof(pass))) < 0) {
-		if (n == -2)
-			fprintf(stderr, "pfsubmit: %s: the password is longer "
-			    "than %d bytes\n", vf_passfile, VF_PASSMAX - 1);
-		else
-			fprintf(stderr, "pfsubmit: %s: cannot read a password "
-			    "from its first line\n", vf_passfile);
+	if (vf_passfile != NULL && arg_read_secret(vf_passfile, pass,
+	    sizeof(pass)) == -1)
 		return EX_PF_FAIL;
-	}
 	port = mc_port_of(svc, &host, &portname);
 	if (vf_port != 0)
 		port = vf_port;

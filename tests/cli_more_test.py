@@ -859,6 +859,9 @@ class Verify(unittest.TestCase):
         self.refused("--user", "u", "--password-file", "-", "--port", "1",
                      msg="pfsubmit: -: cannot read a password from its "
                          "first line\n")
+        nul = self.tmp.write("nul", b"sec\0ret\n")
+        self.refused("--user", "u", "--password-file", nul, "--port", "1",
+                     msg="pfsubmit: %s: the password has a NUL byte\n" % nul)
 
     def test_service_without_port(self):
         self.refused("nosuchservice", msg="pfsubmit: no port for service "
@@ -1014,11 +1017,15 @@ class Relayhost(Base):
                 ("blank", b"\nZq9-second\n", "cannot read a password from "
                  "its first line"),
                 ("ctl", b"Zq9\x01secret\n", "the password has a control "
-                 "character"),
+                 "character, which the table cannot hold"),
                 ("del", b"Zq9\x7fsecret\n", "the password has a control "
-                 "character"),
+                 "character, which the table cannot hold"),
                 ("tab", b"Zq9\tsecret\n", "the password has a control "
-                 "character"),
+                 "character, which the table cannot hold"),
+                # postmap drops trailing blanks; a NUL cut it short.
+                ("space", b"Zq9 secret \n", "the password ends in a space, "
+                 "which the table cannot hold"),
+                ("nul", b"Zq9\0secret\n", "the password has a NUL byte"),
                 ("missing", None, "cannot read a password from its first "
                  "line")):
             with self.subTest(name=name):
