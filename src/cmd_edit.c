@@ -21,6 +21,8 @@
  * makes sure it says what was asked before anything is written.
  */
 
+#include <arpa/inet.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,21 +403,30 @@ enable_opt(int ch, const char *arg)
 static int
 check_listen(const char *a)
 {
+	struct in_addr	 in4;
+	struct in6_addr	 in6;
 	const char	*p;
+	char		*q;
 
 	if (arg_check_text(a, "--listen") == -1)
 		return -1;
-	if (*a == '\0')
+	if (inet_pton(AF_INET, a, &in4) == 1 ||
+	    inet_pton(AF_INET6, a, &in6) == 1)
+		return 0;
+	/* Else a host name: no port, no option-like leading '-'. */
+	if (*a == '\0' || *a == '-' || *a == '.')
 		goto bad;
 	for (p = a; *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-		    *p == ':' || *p == '_'))
+		    *p == '_'))
 			goto bad;
 	return 0;
 bad:
-	fprintf(stderr, "pfsubmit: --listen \"%s\": give a host name or an "
-	    "IP address, such as 127.0.0.1 or ::1\n", a);
+	q = vquote(a, strlen(a), 60);
+	fprintf(stderr, "pfsubmit: --listen %s: give a host name or an IP "
+	    "address, such as 127.0.0.1 or ::1, without a port\n", q);
+	free(q);
 	return -1;
 }
 
@@ -442,14 +453,17 @@ cmd_enable(int argc, char **argv)
 	};
 	const struct cmd *c = cmd_find("enable");
 	struct txn	 t;
+	char		*q;
 	int		 n, port, r;
 
 	enable_listen = NULL;
 	enable_classic = 0;
 	n = cmd_getopt(argc, argv, c, NULL, lo, enable_opt);
 	if ((port = which_port(argc, argv, n, c)) == 0) {
+		q = vquote(argv[n], strlen(argv[n]), 60);
 		fprintf(stderr, "pfsubmit: enable %s: give submission (port "
-		    "587) or submissions (port 465)\n", argv[n]);
+		    "587) or submissions (port 465)\n", q);
+		free(q);
 		return EX_PF_FAIL;
 	}
 	if (enable_listen != NULL && check_listen(enable_listen) == -1)

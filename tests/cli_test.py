@@ -563,6 +563,17 @@ class Enable(Base):
         self.pf_ok(c, *FAST, "--detailed-exitcode", "enable", "--listen",
                    "127.0.0.1", rc=0)
 
+    def test_enable_listen_ipv6_and_host_name(self):
+        for addr, name in (("::1", "[::1]:submission"),
+                           ("mail.example.org",
+                            "mail.example.org:submission")):
+            with self.subTest(addr=addr):
+                c = self.conf(master=debian_without_templates(b"y"))
+                self.pf_ok(c, *FAST, "enable", "--listen", addr)
+                self.assertEqual(
+                    [l.split()[0] for l in self.postconf_lines(c, "-M")
+                     if "submission" in l], [name])
+
     def _enable_without_template(self, chroot):
         master = debian_without_templates(chroot)
         c = self.conf(master=master)
@@ -1362,6 +1373,11 @@ HOSTILE_ARGS = [
     ("enable_other_service", ("enable", "smtp")),
     ("listen_space", ("enable", "--listen", "127.0.0.1 x")),
     ("listen_tab", ("enable", "--listen", "127.0.0.1\tx")),
+    # An address with a port would become "[127.0.0.1:2525]:submission".
+    ("listen_with_port", ("enable", "--listen", "127.0.0.1:2525")),
+    ("listen_option_like", ("enable", "--listen", "-x")),
+    ("listen_bracketed", ("enable", "--listen", "[::1]")),
+    ("listen_empty", ("enable", "--listen", "")),
 ]
 
 
