@@ -130,22 +130,24 @@ takes_argument(const char *w)
 {
 	size_t	 n = strlen(w);
 
-	return (strncmp(w, "check_", 6) == 0 && n > 7 &&
-	    strcmp(w + n - 7, "_access") == 0) ||
-	    strcmp(w, "check_policy_service") == 0 ||
-	    strcmp(w, "sleep") == 0 || strcmp(w, "reject_rbl_client") == 0 ||
-	    strncmp(w, "reject_rhsbl_", 13) == 0 ||
-	    strcmp(w, "permit_dnswl_client") == 0 ||
-	    strcmp(w, "permit_rhswl_client") == 0;
+	return (strncasecmp(w, "check_", 6) == 0 && n > 7 &&
+	    strcasecmp(w + n - 7, "_access") == 0) ||
+	    strcasecmp(w, "check_policy_service") == 0 ||
+	    strcasecmp(w, "sleep") == 0 ||
+	    strcasecmp(w, "reject_rbl_client") == 0 ||
+	    strncasecmp(w, "reject_rhsbl_", 13) == 0 ||
+	    strcasecmp(w, "permit_dnswl_client") == 0 ||
+	    strcasecmp(w, "permit_rhswl_client") == 0;
 }
 
+/* known_restriction - smtpd compares the names without regard to case */
 static int
 known_restriction(const char *w)
 {
 	size_t	 i;
 
 	for (i = 0; restrictions[i] != NULL; i++)
-		if (strcmp(restrictions[i], w) == 0)
+		if (strcasecmp(restrictions[i], w) == 0)
 			return 1;
 	return 0;
 }
@@ -208,12 +210,29 @@ check_value(struct lint *l, const struct cf_file *f, size_t line,
 	int		 skip = 0;
 
 	if (strcmp(name, "smtpd_tls_security_level") == 0) {
-		if (*value != '\0' && strcasecmp(value, "none") != 0 &&
+		if (strcasecmp(value, "verify") == 0 ||
+		    strcasecmp(value, "secure") == 0 ||
+		    strcasecmp(value, "fprint") == 0)
+			finding(l, DIAG_WARN, f, line, "bad-value", "%s%s = %s: "
+			    "a client-side level; smtpd warns and uses "
+			    "encrypt", where, name, value);
+		else if (*value != '\0' && strcasecmp(value, "none") != 0 &&
 		    strcasecmp(value, "may") != 0 &&
 		    strcasecmp(value, "encrypt") != 0)
 			finding(l, DIAG_ERR, f, line, "bad-value", "%s%s = %s: "
 			    "smtpd takes none, may or encrypt", where, name,
 			    value);
+		return;
+	}
+	/* Not a yes/no parameter, though its default is "no". */
+	if (strcmp(name, "smtpd_forbid_bare_newline") == 0) {
+		if (strcasecmp(value, "yes") != 0 &&
+		    strcasecmp(value, "no") != 0 &&
+		    strcasecmp(value, "normalize") != 0 &&
+		    strcasecmp(value, "reject") != 0)
+			finding(l, DIAG_ERR, f, line, "bad-value", "%s%s = %s: "
+			    "smtpd takes normalize, reject, yes or no", where,
+			    name, value);
 		return;
 	}
 	if (strcmp(name, "smtpd_enforce_tls") == 0)
@@ -333,7 +352,7 @@ lint_service(struct lint *l, const struct mc_service *s)
 	const struct mc_override *o;
 	const struct cf_file	*f = &l->c->master.cf;
 	const char		*svc = s->field[MCF_SERVICE];
-	char			*where, *sasl, *level, *wrap;
+	char			*where, *sasl, *level, *wrap, *enforce;
 	size_t			 k;
 
 	if (strcmp(s->field[MCF_TYPE], "inet") == 0 &&
@@ -396,7 +415,14 @@ lint_service(struct lint *l, const struct mc_service *s)
 		finding(l, DIAG_WARN, f, s->first, "submission-sasl",
 		    "submission service %.60s: smtpd_sasl_auth_enable is not "
 		    "yes, so clients cannot log in", svc);
-	if (strcasecmp(level, "encrypt") != 0 && strcasecmp(wrap, "yes") != 0)
+	/* smtpd_enforce_tls counts only while the level is empty. */
+	enforce = effective(l, s, "smtpd_enforce_tls");
+	if (strcasecmp(level, "encrypt") != 0 &&
+	    strcasecmp(level, "verify") != 0 &&
+	    strcasecmp(level, "secure") != 0 &&
+	    strcasecmp(level, "fprint") != 0 &&
+	    strcasecmp(wrap, "yes") != 0 &&
+	    (*level != '\0' || strcasecmp(enforce, "yes") != 0))
 		finding(l, DIAG_WARN, f, s->first, "submission-tls",
 		    "submission service %.60s: TLS is not required "
 		    "(smtpd_tls_security_level = encrypt, or "
@@ -404,6 +430,7 @@ lint_service(struct lint *l, const struct mc_service *s)
 		    "network in clear text", svc);
 	free(sasl);
 	free(level);
+	free(enforce);
 	free(wrap);
 }
 

@@ -142,6 +142,40 @@ bad_yes_no_and_tls_level_values_are_errors(void **state)
 	done(&x);
 }
 
+/*
+ * Values smtpd takes that a yes/no or three-level reading would refuse:
+ * smtpd_forbid_bare_newline (default "no") also takes normalize and
+ * reject; the client-side TLS levels are a warning (smtpd uses encrypt).
+ */
+static void
+values_smtpd_takes_are_not_errors(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_forbid_bare_newline = normalize\n"
+	    "smtpd_tls_security_level = verify\n",
+	    SMTP "x inet n - y - - smtpd -o smtpd_forbid_bare_newline=reject\n"
+	    "y inet n - y - - smtpd -o smtpd_forbid_bare_newline=sometimes\n");
+	assert_int_equal(count(&x, "bad-value", DIAG_ERR), 1);
+	assert_int_equal(count(&x, "bad-value", DIAG_WARN), 1);
+	done(&x);
+}
+
+/* smtpd compares restriction names without regard to case. */
+static void
+restriction_names_in_capitals_are_known(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_recipient_restrictions = PERMIT_MYNETWORKS, "
+	    "Reject_RBL_Client zen.example, CHECK_SENDER_ACCESS hash:/x, "
+	    "REJECT\n", SMTP);
+	assert_int_equal(count(&x, "unknown-restriction", DIAG_ERR), 0);
+	done(&x);
+}
+
 static void
 unknown_restriction_is_an_error(void **state)
 {
@@ -203,6 +237,21 @@ submission_without_sasl_or_tls_is_a_warning(void **state)
 	    "  -o smtpd_tls_wrappermode=yes\n");
 	assert_int_equal(count(&x, "submission-sasl", DIAG_WARN), 0);
 	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 0);
+	done(&x);
+	/*
+	 * The Postfix 2.x template's smtpd_enforce_tls=yes requires TLS
+	 * while the level is empty (deprecated, but not clear text).
+	 */
+	lint(&x, MAINCF "smtpd_sasl_auth_enable = yes\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_enforce_tls=yes\n");
+	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 0);
+	assert_int_equal(count(&x, "deprecated", DIAG_WARN), 1);
+	done(&x);
+	lint(&x, MAINCF "smtpd_sasl_auth_enable = yes\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_enforce_tls=yes -o smtpd_tls_security_level=may\n");
+	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 1);
 	done(&x);
 }
 
@@ -278,6 +327,8 @@ main(void)
 		    words_after_smtpd_are_an_error_but_not_after_pipe),
 		cmocka_unit_test(bad_yes_no_and_tls_level_values_are_errors),
 		cmocka_unit_test(unknown_restriction_is_an_error),
+		cmocka_unit_test(values_smtpd_takes_are_not_errors),
+		cmocka_unit_test(restriction_names_in_capitals_are_known),
 		cmocka_unit_test(
 		    one_port_on_all_and_one_address_is_a_conflict),
 		cmocka_unit_test(
