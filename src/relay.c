@@ -297,6 +297,7 @@ cmd_relayhost(int argc, char **argv)
 	struct diag	 d;
 	struct stat	 st;
 	char		 pass[RELAY_PASSMAX], *relay, *type, *map, *old = NULL;
+	const char	*want[5];
 	char		*line;
 	size_t		 i, oldlen = 0;
 	int		 n, r, exists, table_changed;
@@ -348,15 +349,22 @@ cmd_relayhost(int argc, char **argv)
 	}
 	type = table_type(&t);
 	map = xprintf("%s:%s/%s", type, t.c.absdir, RELAY_TABLE);
-	if ((p = mp_get(&t.c.main, "smtp_sasl_password_maps")) != NULL &&
-	    strcmp(p->value, map) != 0)
-		txn_note(&t, "smtp_sasl_password_maps was %s; now %s",
-		    p->value, map);
-	(void)mpe_set(&t.c.main, "relayhost", relay);
-	(void)mpe_set(&t.c.main, "smtp_sasl_auth_enable", "yes");
-	(void)mpe_set(&t.c.main, "smtp_sasl_password_maps", map);
-	(void)mpe_set(&t.c.main, "smtp_sasl_security_options", "noanonymous");
-	(void)mpe_set(&t.c.main, "smtp_tls_security_level", "encrypt");
+	want[0] = relay;
+	want[1] = "yes";
+	want[2] = map;
+	want[3] = "noanonymous";
+	want[4] = "encrypt";
+	/*
+	 * What main.cf said before is replaced, and --remove will not know
+	 * it (it removes the five): say so, with the value, for each.
+	 */
+	for (i = 0; relay_params[i] != NULL; i++) {
+		if ((p = mp_get(&t.c.main, relay_params[i])) != NULL &&
+		    strcmp(p->value, want[i]) != 0)
+			txn_note(&t, "%s was \"%s\"; now %s (relayhost --remove "
+			    "removes it)", relay_params[i], p->value, want[i]);
+		(void)mpe_set(&t.c.main, relay_params[i], want[i]);
+	}
 	if (conf_reparse(&t.c, NULL) == -1 ||
 	    (p = mp_get(&t.c.main, "relayhost")) == NULL ||
 	    strcmp(p->value, relay) != 0) {

@@ -1076,6 +1076,22 @@ class Relayhost(Base):
         self.assertEqual(r.rc, 0, r)
         self.assertIn(b"nothing to change", r.err)
 
+    def test_replaced_values_are_named(self):
+        """Debian's main.cf has smtp_tls_security_level = may and an
+        empty relayhost; relayhost replaces them and --remove removes
+        them, so each replaced value is named in a note."""
+        main = PLAIN_MAIN + b"relayhost =\nsmtp_tls_security_level = may\n"
+        c = self.conf(main=main)
+        r = self.relay(c, "mx.example", "--user", "u", "--password-file",
+                       self.pwfile(), rc=0)
+        err = r.err.decode().splitlines()
+        self.assertIn('pfsubmit: relayhost was ""; now [mx.example]:587 '
+                      '(relayhost --remove removes it)', err)
+        self.assertIn('pfsubmit: smtp_tls_security_level was "may"; now '
+                      'encrypt (relayhost --remove removes it)', err)
+        self.assertEqual(sum("--remove removes it" in l for l in err), 2,
+                         err)
+
     def test_remove_keeps_a_table_of_ones_own(self):
         main = PLAIN_MAIN + (b"relayhost = [mx]:587\nsmtp_sasl_auth_enable = "
                              b"yes\nsmtp_sasl_password_maps = hash:/etc/"
@@ -1193,8 +1209,10 @@ class Relayhost(Base):
         c = self.conf(main=main)
         r = self.relay(c, "mx", "--user", "u", "--password-file",
                        self.pwfile(), rc=0)
-        self.assertIn(("pfsubmit: smtp_sasl_password_maps was hash:/x/other; "
-                       "now hash:%s/sasl_passwd\n" % c.dir).encode(), r.err)
+        self.assertIn(("pfsubmit: smtp_sasl_password_maps was "
+                       "\"hash:/x/other\"; now hash:%s/sasl_passwd "
+                       "(relayhost --remove removes it)\n" % c.dir).encode(),
+                      r.err)
 
     def test_default_database_type(self):
         """The map type is $default_database_type."""
