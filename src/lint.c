@@ -581,9 +581,10 @@ lint_run(struct conf *c, struct diag *d)
 }
 
 /*
- * lint_errors - the error findings of the configuration as it is now,
- * keyed by rule and text (line numbers taken out, since an edit moves
- * lines), into map; each value is the finding's text, allocated.
+ * lint_errors - the error and warning findings of the configuration as
+ * it is now, keyed by severity ('E' or 'W'), rule and text (line numbers
+ * taken out, since an edit moves lines), into map; each value is the
+ * finding's text, allocated.
  */
 void
 lint_errors(struct conf *c, struct strmap *map)
@@ -596,10 +597,11 @@ lint_errors(struct conf *c, struct strmap *map)
 	diag_init(&d);
 	lint_run(c, &d);
 	for (i = 0; i < d.n; i++) {
-		if (d.m[i].sev != DIAG_ERR)
+		if (d.m[i].sev != DIAG_ERR && d.m[i].sev != DIAG_WARN)
 			continue;
 		buf_init(&b);
-		buf_printf(&b, "%s\t", d.m[i].rule != NULL ? d.m[i].rule : "");
+		buf_printf(&b, "%c\t%s\t", d.m[i].sev == DIAG_ERR ? 'E' : 'W',
+		    d.m[i].rule != NULL ? d.m[i].rule : "");
 		for (p = d.m[i].text; *p != '\0'; p++) {
 			buf_addc(&b, *p);
 			if (strncmp(p, "line ", 5) == 0) {

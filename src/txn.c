@@ -441,7 +441,10 @@ txn_commit(struct txn *t)
 			    nb[k].p, nb[k].len, &diff);
 	}
 
-	/* An edit that adds an error that check finds is refused. */
+	/*
+	 * An edit that adds an error that check finds is refused; one that
+	 * adds a warning (a $name that nothing defines, say) says so.
+	 */
 	if (changed[0] || changed[1]) {
 		struct strmap	 after;
 		size_t		 i, bad = 0;
@@ -452,6 +455,11 @@ txn_commit(struct txn *t)
 			if (after.ent[i].key == NULL ||
 			    strmap_get(&t->errors, after.ent[i].key) != NULL)
 				continue;
+			if (after.ent[i].key[0] == 'W') {
+				txn_note(t, "check will warn: %s",
+				    (const char *)after.ent[i].val);
+				continue;
+			}
 			diag_add(&d, DIAG_ERR, NULL, 0, "nothing written: the "
 			    "result would have this error: %s",
 			    (const char *)after.ent[i].val);

@@ -905,6 +905,25 @@ class Restrictions(Base):
         _, _, v = lines[0].partition(" =")
         return v[1:] if v.startswith(" ") else v
 
+    def test_undefined_name_is_written_with_a_note(self):
+        """A $name that nothing defines expands to nothing: a typo in a
+        restriction would quietly mean "no restriction".  The edit is
+        made (Postfix accepts it), and says what check will warn."""
+        c = self.conf(master=DEBIAN_ENABLED_MASTER)
+        r = self.pf_ok(c, *FAST, "set-restriction", "submission", "helo",
+                       "$mua_helo_restrictons")
+        note = ("pfsubmit: check will warn: -o smtpd_helo_restrictions "
+                "refers to $mua_helo_restrictons, which is not defined")
+        self.assertIn(note, r.err.decode().splitlines())
+        d = self.pf_ok(c, *FAST, "-j", "set-restriction", "submission",
+                       "sender", "$mua_sender_restrictons").json()
+        self.assertIn("check will warn: -o smtpd_sender_restrictions "
+                      "refers to $mua_sender_restrictons, which is not "
+                      "defined", d["notes"])
+        # A warning that was there before is not repeated.
+        d = self.pf_ok(c, *FAST, "-j", "param", "set", "biff=no").json()
+        self.assertEqual([n for n in d["notes"] if "check will" in n], [])
+
     def test_issue_examples_as_written(self):
         c = self.conf(master=DEBIAN_ENABLED_MASTER)
         self.pf_ok(c, *CHECKED, "set-restriction", "submission", "client",
