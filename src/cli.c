@@ -39,7 +39,8 @@ const struct cmd cmds[] = {
 	    "enable [submission | submissions] [--listen addr] "
 	    "[--profile modern | classic]",
 	    "make the submission service live with SASL authentication" },
-	{ "disable", cmd_disable, "disable [submission | submissions]",
+	{ "disable", cmd_disable,
+	    "disable [submission | submissions | service[/type]]",
 	    "comment the service out" },
 	{ "set-restriction", cmd_set_restriction,
 	    "set-restriction service class value [--via-param name]",
@@ -84,7 +85,7 @@ print_usage(FILE *fp)
 {
 	const struct cmd *c;
 
-	fprintf(fp, "usage: pfsubmit [-c dir] [-n] [-j] [-q] [--no-check] "
+	fprintf(fp, "usage: pfsubmit [-hjnqV] [-c dir] [--no-check] "
 	    "[--no-reload]\n                [--detailed-exitcode] "
 	    "[--lock-wait seconds] command [arguments]\n\ncommands:\n");
 	for (c = cmds; c->name != NULL; c++)

@@ -1263,7 +1263,7 @@ class Relayhost(Base):
 
 class Surface(Base):
 
-    USAGE_HEAD = (b"usage: pfsubmit [-c dir] [-n] [-j] [-q] [--no-check] "
+    USAGE_HEAD = (b"usage: pfsubmit [-hjnqV] [-c dir] [--no-check] "
                   b"[--no-reload]\n")
 
     def pfx(self, *args, **kw):
@@ -1295,6 +1295,10 @@ class Surface(Base):
                          b"submissions] [--listen addr] [--profile modern | "
                          b"classic]\n    make the submission service live "
                          b"with SASL authentication\n")
+        r = self.pfx("help", "disable")
+        self.assertTrue(r.out.startswith(
+            b"usage: pfsubmit disable [submission | submissions | "
+            b"service[/type]]\n"), r)
         r = self.pfx("help", "nosuch")
         self.assertEqual((r.rc, r.out), (1, b""), r)
         self.assertEqual(r.err, b"pfsubmit: no command nosuch; try pfsubmit "
