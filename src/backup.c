@@ -301,7 +301,7 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 	struct dirent	*de;
 	struct stat	 st;
 	DIR		*dp;
-	char		*data;
+	char		*data, *p;
 	size_t		 n = 0, len;
 	int		 bfd, fd, exists, bad = 0;
 
@@ -330,6 +330,12 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 				s[n].info = data;
 				s[n].by_rollback =
 				    strstr(data, "\nrollback: yes") != NULL;
+				if ((p = strstr(data, "\nrestored: ")) !=
+				    NULL && (len = strcspn(p + 11, "\n")) <
+				    sizeof(s[n].restored)) {
+					memcpy(s[n].restored, p + 11, len);
+					s[n].restored[len] = '\0';
+				}
 			} else {
 				/* Whether a rollback made it is unknown. */
 				diag_add(d, DIAG_ERR, BK_DIR, 0, "%s: cannot "

@@ -203,7 +203,19 @@ cmd_rollback(int argc, char **argv)
 	/* Choosing a set needs every set's info; a given id does not. */
 	if (bk_list(t.c.dirfd, &sets, &n, &d) == -1 && want == NULL)
 		goto fail;
-	for (i = 0; i < n && id == NULL; i++) {
+	/*
+	 * Right after a rollback, go on from the set it restored, so that
+	 * repeated rollbacks walk back through the edits.
+	 */
+	i = 0;
+	if (want == NULL && n > 0 && sets[0].by_rollback &&
+	    sets[0].restored[0] != '\0')
+		for (k = 1; (size_t)k < n; k++)
+			if (strcmp(sets[k].id, sets[0].restored) == 0) {
+				i = (size_t)k + 1;
+				break;
+			}
+	for (; i < n && id == NULL; i++) {
 		if (want != NULL) {
 			if (strcmp(sets[i].id, want) == 0)
 				id = xstrdup(sets[i].id);
@@ -233,6 +245,7 @@ cmd_rollback(int argc, char **argv)
 		goto fail;
 	}
 	txn_note(&t, "restoring backup set %s", id);
+	t.restored = id;
 	for (k = 0; k < 2; k++) {
 		struct cf_file *f = k == 0 ? &t.c.main.cf : &t.c.master.cf;
 

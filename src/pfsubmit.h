@@ -401,6 +401,7 @@ struct bk_set {
 	int		 has_main;
 	int		 has_master;
 	int		 by_rollback;
+	char		 restored[SF_NAMELEN]; /* the set a rollback put back */
 };
 struct bk_file {
 	const char	*name;		/* "main.cf" */
@@ -488,6 +489,7 @@ struct txn {
 	struct diag	 notes;		/* what to tell the user */
 	char		*command;	/* owned: for the backup's info */
 	int		 rollback;	/* this edit is a rollback */
+	const char	*restored;	/* of this set */
 	struct strmap	 errors;	/* check errors before the edit */
 	int		 force;		/* something besides the two files
 					   changed: check and reload */

@@ -492,8 +492,11 @@ txn_commit(struct txn *t)
 		goto check;	/* t->force: only another file changed */
 
 	/* Back up both originals, then replace. */
-	info = xprintf("time: %lld\ncommand: %s\nrollback: %s\n",
-	    (long long)time(NULL), t->command, t->rollback ? "yes" : "no");
+	info = xprintf("time: %lld\ncommand: %s\nrollback: %s\n%s%s%s",
+	    (long long)time(NULL), t->command, t->rollback ? "yes" : "no",
+	    t->restored != NULL ? "restored: " : "",
+	    t->restored != NULL ? t->restored : "",
+	    t->restored != NULL ? "\n" : "");
 	for (k = 0; k < 2; k++) {
 		bf[k].name = names[k];
 		bf[k].data = t->orig[k];

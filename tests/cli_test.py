@@ -1260,6 +1260,56 @@ class Transaction(Base):
         if IS_ROOT:
             self.postfix_check(c)
 
+    def test_rollback_without_id_walks_back(self):
+        """Without an id, rollback undoes the last edit; right after a
+        rollback it goes on from the set that rollback restored, so that
+        repeated, it walks back through every edit to the first and then
+        has nothing left.  Found: the third rollback went forward again,
+        to the newest set that differed."""
+        c = self.conf()
+        states = [c.files()]
+        for cmd in (("enable",), ("param", "set", "biff=yes"),
+                    ("param", "set", "pfsubmit_test=x"),
+                    ("param", "unset", "pfsubmit_test")):
+            self.pf_ok(c, *FAST, *cmd)
+            states.append(c.files())
+        # The last edit undid the one before: the walk goes through it.
+        self.assertEqual(states[4], states[2])
+        for want in (states[3], states[2], states[1], states[0]):
+            self.pf_ok(c, *FAST, "rollback")
+            self.assertEqual(c.files(), want)
+        r = self.pf(c, *FAST, "rollback")
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(c.files(), states[0])
+        # An edit after a rollback: the next rollback undoes that edit.
+        self.pf_ok(c, *FAST, "param", "set", "biff=yes")
+        self.pf_ok(c, *FAST, "rollback")
+        self.assertEqual(c.files(), states[0])
+
+    def test_disable_by_name_and_type(self):
+        c = self.conf(master=DEBIAN_ENABLED_MASTER)
+        before = c.read("master.cf")
+        # No such live service: nothing changes, exit 0 (idempotent).
+        self.pf_ok(c, *FAST, "disable", "submission/unix")
+        self.assertEqual(c.read("master.cf"), before)
+        self.pf_ok(c, *FAST, "disable", "pickup/unix")
+        new = lines_of(c.read("master.cf"))
+        old = lines_of(before)
+        changed = [i for i, (x, y) in enumerate(zip(old, new)) if x != y]
+        self.assertEqual(len(changed), 1, changed)
+        self.assertEqual(new[changed[0]], b"#" + old[changed[0]])
+        self.assertTrue(old[changed[0]].startswith(b"pickup"))
+        names = [l.split()[0] for l in self.postconf_lines(c, "-M")]
+        self.assertNotIn("pickup", names)
+        self.assertIn("submission", names)
+
+    def test_quiet_edit_says_nothing(self):
+        c = self.conf()
+        r = self.pf_ok(c, *FAST, "-q", "enable")
+        self.assertEqual((r.out, r.err), (b"", b""), r)
+        r = self.pf_ok(c, *FAST, "-q", "enable")
+        self.assertEqual((r.out, r.err), (b"", b""), r)
+
     @requires_root
     def test_owner_and_mode_kept(self):
         gid = other_group()
