@@ -585,9 +585,8 @@ check:
 		bk_prune(t->c.dirfd, PF_BACKUP_KEEP);
 
 	if (!opt.no_reload && !conf_own_instance(&t->c)) {
-		txn_note(t, "%s shares its queue_directory with the default "
-		    "Postfix instance, so it is a copy, not an instance; "
-		    "not reloaded", t->c.absdir);
+		txn_note(t, "not reloaded: %s shares the default instance's "
+		    "queue_directory (a staging copy)", t->c.absdir);
 	} else if (!opt.no_reload) {
 		postfix_argv(t, "status", argv);
 		/* postfix-script exits 1 when no master runs. */

@@ -1898,10 +1898,10 @@ class Reload(Base):
                 r = self.pf(c, "--detailed-exitcode", "enable")
                 self.assertEqual(r.rc, 5, r)
                 err = r.err.decode().splitlines()
-                self.assertIn("pfsubmit: %s shares its queue_directory with "
-                              "the default Postfix instance, so it is a "
-                              "copy, not an instance; not reloaded"
-                              % os.path.realpath(c.dir), err)
+                self.assertIn("pfsubmit: not reloaded: %s shares the "
+                              "default instance's queue_directory (a "
+                              "staging copy)" % os.path.realpath(c.dir),
+                              err)
                 self.assertNotIn("pfsubmit: Postfix is not running; not "
                                  "reloaded", err)
                 self.assertRegex(err[-1], r"^pfsubmit: master\.cf changed; "
