@@ -529,18 +529,6 @@ sf_install(int dirfd, const char *name, const struct stat *expect,
 	if (side_name(tmp, sizeof(tmp), name, SF_NEW) == -1 ||
 	    side_name(old, sizeof(old), name, SF_OLD) == -1)
 		return -1;
-	if (expect != NULL) {
-		if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !same_file(&now, expect) ||
-		    now.st_size != expect->st_size ||
-		    now.st_mtim.tv_sec != expect->st_mtim.tv_sec ||
-		    now.st_mtim.tv_nsec != expect->st_mtim.tv_nsec) {
-			diag_add(d, DIAG_ERR, name, 0, "changed by someone "
-			    "else while pfsubmit worked on it; nothing "
-			    "written, run pfsubmit again");
-			return -1;
-		}
-	}
 	(void)unlinkat(dirfd, old, 0);
 	/* A file that is new has no original to keep. */
 	if (linkat(dirfd, name, dirfd, old, 0) == -1 && errno != ENOENT) {
@@ -548,6 +536,24 @@ sf_install(int dirfd, const char *name, const struct stat *expect,
 		return -1;
 	}
 	sf_cleanup_register(dirfd, old);
+	/*
+	 * Compare what was kept, not the name before the link: a file put
+	 * there in between would otherwise be kept as "the original".
+	 */
+	if (expect != NULL) {
+		if (fstatat(dirfd, old, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !same_file(&now, expect) ||
+		    now.st_size != expect->st_size ||
+		    now.st_mtim.tv_sec != expect->st_mtim.tv_sec ||
+		    now.st_mtim.tv_nsec != expect->st_mtim.tv_nsec) {
+			diag_add(d, DIAG_ERR, name, 0, "changed by someone "
+			    "else while pfsubmit worked on it; nothing "
+			    "written, run pfsubmit again");
+			(void)unlinkat(dirfd, old, 0);
+			sf_cleanup_unregister(dirfd, old);
+			return -1;
+		}
+	}
 	if (renameat(dirfd, tmp, dirfd, name) == -1) {
 		diag_add(d, DIAG_ERR, name, 0, "rename: %s", strerror(errno));
 		(void)unlinkat(dirfd, old, 0);

@@ -420,7 +420,7 @@ txn_commit(struct txn *t)
 	struct buf	 nb[2], diff;
 	struct bk_file	 bf[2];
 	char		 backup[SF_NAMELEN], *info, *data, *co = NULL;
-	char		*ro = NULL, how[64];
+	char		*ro = NULL, how[64], side[SF_NAMELEN];
 	size_t		 len;
 	int		 k, changed[2], installed[2] = { 0, 0 }, exists;
 	int		 checked = 0, reloaded = 0, status = EX_PF_OK;
@@ -538,6 +538,13 @@ txn_commit(struct txn *t)
 			goto unblock;
 		}
 		installed[k] = 1;
+		/*
+		 * The journal keeps the kept original now: an exit before
+		 * the commit must leave it for the next run's recovery, not
+		 * remove it on the way out.
+		 */
+		(void)snprintf(side, sizeof(side), "%s%s", names[k], SF_OLD);
+		sf_cleanup_unregister(t->c.dirfd, side);
 	}
 	/* Read back what was written: pfsubmit's own verification. */
 	for (k = 0; k < 2; k++) {
@@ -626,8 +633,6 @@ revert_failed:
 	 * originals (*.pfsubmit-old) for the administrator.
 	 */
 	for (k = 0; k < 2; k++) {
-		char	 side[SF_NAMELEN];
-
 		(void)snprintf(side, sizeof(side), "%s%s", names[k], SF_NEW);
 		(void)unlinkat(t->c.dirfd, side, 0);
 		sf_cleanup_unregister(t->c.dirfd, side);

@@ -230,6 +230,33 @@ __wrap_close(int fd)
 }
 
 /*
+ * Just before sf_install keeps the original (its linkat), another writer
+ * that ignores the lock renames a file of its own over it.
+ */
+static int	 race_dirfd = -1;
+
+int	 __wrap_linkat(int, const char *, int, const char *, int);
+int	 __real_linkat(int, const char *, int, const char *, int);
+
+int
+__wrap_linkat(int ofd, const char *from, int nfd, const char *to, int fl)
+{
+	int	 fd;
+
+	if (race_dirfd != -1) {
+		fd = openat(race_dirfd, "theirs", O_WRONLY | O_CREAT | O_TRUNC,
+		    0644);
+		if (fd != -1) {
+			(void)__real_write(fd, "theirs = 1\n", 11);
+			(void)__real_close(fd);
+		}
+		(void)__real_renameat(race_dirfd, "theirs", race_dirfd, from);
+		race_dirfd = -1;
+	}
+	return __real_linkat(ofd, from, nfd, to, fl);
+}
+
+/*
  * A lock held by someone else, for busy_flocks attempts, and a wait
  * between them that takes no time: a long wait in a moment.
  */
@@ -294,6 +321,7 @@ teardown(void **state)
 	struct sfx	*x = *state;
 
 	busy_flocks = 0;
+	race_dirfd = -1;
 	inj_disarm();
 	if (x->dirfd != -1)
 		(void)close(x->dirfd);
@@ -854,6 +882,28 @@ must4_replace__changed_after_read__refused(void **state)
 	free(p);
 }
 
+/*
+ * A file put in place between the check that the original is unchanged
+ * and the keeping of it must not be kept as "the original" and then
+ * replaced.  Found: the check came before the link, so it was.
+ */
+static void
+must4_replace__replaced_just_before_the_link__refused(void **state)
+{
+	struct sfx	*x = *state;
+	struct stat	 st;
+
+	mkfile(x, "main.cf", "old = 1\n", 0, 0, 0644, &st);
+	race_dirfd = x->dirfd;
+	assert_int_equal(sf_replace(x->dirfd, "main.cf", "new = 2\n", 8, &st,
+	    &st, &x->d), -1);
+	assert_int_equal(race_dirfd, -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "changed by someone else"));
+	assert_content(x, "main.cf", "theirs = 1\n");
+	assert_false(present(x, "main.cf.pfsubmit-new"));
+	assert_false(present(x, "main.cf.pfsubmit-old"));
+}
+
 static void
 must4_write_new__existing__refused(void **state)
 {
@@ -1119,6 +1169,7 @@ main(void)
 		T(must4_replace__keeps_owner_and_mode),
 		T(must4_replace__leftover_temp__replaced),
 		T(must4_replace__changed_after_read__refused),
+		T(must4_replace__replaced_just_before_the_link__refused),
 		T(must4_write_new__existing__refused),
 		T(must4_write_new__owner_and_mode),
 		T(must4_replace__openat_fails),
