@@ -439,9 +439,12 @@ new_service(struct mc_file *m)
 	return s;
 }
 
-/* is_member - is "#<ws>..." a comment line of options only? */
-static int
-is_member(const char *p, size_t len)
+/*
+ * mc_is_option_comment - is "#<ws>..." a comment line of options only,
+ * such as a commented-out service's "#  -o name=value"?
+ */
+int
+mc_is_option_comment(const char *p, size_t len)
 {
 	struct mc_token	*t;
 	size_t		 n, i, k;
@@ -510,18 +513,19 @@ find_disabled(struct mc_file *m, size_t first, size_t last)
 			    !cf_isspace((unsigned char)l->p[1]) &&
 			    l->p[1] != '#')
 				break;	/* would start a new logical line */
-			if (is_member(l->p, clen))
+			if (mc_is_option_comment(l->p, clen))
 				lastm = j;
 		}
 		s = new_service(m);
 		s->enabled = 0;
 		s->first = hdr;
 		s->last = lastm;
+		s->scan_last = j - 1;
 		s->pc = xreallocarray(NULL, lastm - hdr + 1, sizeof(*s->pc));
 		for (j = hdr; j <= lastm; j++) {
 			l = &m->cf.lines[j];
 			clen = cf_content_len(l);
-			if (j != hdr && !is_member(l->p, clen))
+			if (j != hdr && !mc_is_option_comment(l->p, clen))
 				continue;
 			s->pc[s->npc].line = j;
 			s->pc[s->npc].off = 1;

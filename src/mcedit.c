@@ -241,9 +241,24 @@ mce_add_overrides(struct mc_file *m, size_t i, char *const *toks, size_t n)
 	buf_free(&b);
 }
 
+/* comment_line - put '#' in front of physical line k */
+static void
+comment_line(struct mc_file *m, size_t k, struct buf *b)
+{
+	const struct cf_line *l = &m->cf.lines[k];
+
+	buf_reset(b);
+	buf_addc(b, '#');
+	buf_add(b, l->p, l->len);
+	cf_line_replace(&m->cf, k, b->p, b->len);
+}
+
 /*
  * mce_comment_out - put '#' in front of each line of service i that holds
- * part of it, as postconf -M# does; comment lines inside stay as they are.
+ * part of it, as postconf -M# does.  An option line that was commented
+ * out already ("#  -o x=y", inside the entry or just after it) would
+ * read as part of the commented-out service, and enable would turn it
+ * on: it gets a second '#', which mce_uncomment takes off again.
  */
 void
 mce_comment_out(struct mc_file *m, size_t i)
@@ -251,16 +266,25 @@ mce_comment_out(struct mc_file *m, size_t i)
 	const struct mc_service *s = &m->svc[i];
 	const struct cf_line *l;
 	struct buf	 b;
-	size_t		 k;
+	size_t		 k, j;
 
 	buf_init(&b);
-	for (k = 0; k < s->npc; k++) {
-		l = &m->cf.lines[s->pc[k].line];
-		buf_reset(&b);
-		buf_addc(&b, '#');
-		buf_add(&b, l->p, l->len);
-		cf_line_replace(&m->cf, s->pc[k].line, b.p, b.len);
+	for (j = s->first + 1, k = 1; j < m->cf.nlines; j++) {
+		l = &m->cf.lines[j];
+		if (k < s->npc && s->pc[k].line == j) {
+			k++;
+			continue;
+		}
+		if (l->kind == CFL_BLANK)
+			continue;
+		if (l->kind != CFL_COMMENT || (l->len > 1 && l->p[1] != '#' &&
+		    !cf_isspace((unsigned char)l->p[1])))
+			break;	/* another entry, or a new "#name" header */
+		if (mc_is_option_comment(l->p, cf_content_len(l)))
+			comment_line(m, j, &b);
 	}
+	for (k = 0; k < s->npc; k++)
+		comment_line(m, s->pc[k].line, &b);
 	buf_free(&b);
 }
 
@@ -275,6 +299,16 @@ mce_uncomment(struct mc_file *m, size_t i)
 	const struct cf_line *l;
 	size_t		 k;
 
+	size_t		 j;
+
+	/* What mce_comment_out commented out twice gets one '#' back. */
+	for (j = s->first + 1; j <= s->scan_last && j < m->cf.nlines; j++) {
+		l = &m->cf.lines[j];
+		if (l->kind == CFL_COMMENT && l->len > 2 && l->p[0] == '#' &&
+		    l->p[1] == '#' && mc_is_option_comment(l->p + 1,
+		    cf_content_len(l) - 1))
+			cf_line_replace(&m->cf, j, l->p + 1, l->len - 1);
+	}
 	for (k = 0; k < s->npc; k++) {
 		l = &m->cf.lines[s->pc[k].line];
 		if (l->len > 0 && l->p[0] == '#')

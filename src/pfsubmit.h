@@ -265,6 +265,7 @@ struct mc_service {
 	int		 enabled; /* 0: stands commented out */
 	size_t		 first;	/* first physical line index */
 	size_t		 last;	/* last physical line index of its text */
+	size_t		 scan_last; /* commented out: the end of its block */
 	char		*field[MC_NFIELDS]; /* owned */
 	struct mc_token	*tok;	/* owned: every token of the entry */
 	size_t		 ntok;
@@ -285,6 +286,7 @@ struct mc_file {
 	size_t		 nsvc;
 };
 
+int	 mc_is_option_comment(const char *, size_t);
 extern const char *const mc_field_names[MC_NFIELDS];
 
 void	 mc_init(struct mc_file *, const char *);

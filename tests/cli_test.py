@@ -687,6 +687,36 @@ class Enable(Base):
         self.pf_ok(c, *FAST, "enable")
         self.assertEqual(c.read("master.cf"), DEBIAN_ENABLED_MASTER)
 
+    def test_disable_then_enable_keeps_commented_options_off(self):
+        """An -o line the administrator had commented out, inside the
+        entry or just after it, would read as part of the commented-out
+        service, and enable would turn it on.  disable gives it a second
+        '#', enable takes that off: the round trip is byte-exact, and the
+        option stays off.  Found: enable switched it on."""
+        lines = lines_of(DEBIAN_ENABLED_MASTER)
+        hdr = next(i for i, l in enumerate(lines)
+                   if l.startswith(b"submission inet"))
+        inside = b"#  -o smtpd_etrn_restrictions=$mua_etrn_restrictions\n"
+        after = b"#  -o smtpd_data_restrictions=reject_unauth_pipelining\n"
+        end = next(i for i in range(hdr + 1, len(lines))
+                   if not lines[i][:1].isspace() and
+                   not lines[i].startswith(b"#  "))
+        lines.insert(end, after)
+        lines.insert(hdr + 2, inside)
+        master = b"".join(lines)
+        c = self.conf(master=master)
+        self.pf_ok(c, *FAST, "disable")
+        text = c.read("master.cf")
+        self.assertIn(b"#" + inside, text)
+        self.assertIn(b"#" + after, text)
+        self.assertEqual([l for l in self.postconf_lines(c, "-M")
+                          if l.startswith("submission ")], [])
+        self.pf_ok(c, *FAST, "--detailed-exitcode", "enable", rc=5)
+        self.assertEqual(c.read("master.cf"), master)
+        self.assertEqual([l for l in self.postconf_lines(c, "-P")
+                          if "etrn_restrictions" in l or
+                          "data_restrictions" in l], [])
+
     def test_show_after_enable_matches_postconf(self):
         c = self.conf()
         self.pf_ok(c, *FAST, "enable")
