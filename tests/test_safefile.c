@@ -681,7 +681,8 @@ must3_lock__held__second_locker_times_out(void **state)
 	el = now_sec() - t0;
 	print_message("  second sf_lock (lock_wait 1) gave up after %.2f s\n",
 	    el);
-	assert_true(el < 3.0);
+	/* It waited the second it was given, not less. */
+	assert_true(el >= 0.9 && el < 3.0);
 	/* The waiter left the holder's lock file alone. */
 	assert_int_equal(fstatat(x->dirfd, "main.cf.tmp", &st,
 	    AT_SYMLINK_NOFOLLOW), 0);
