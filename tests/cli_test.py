@@ -1333,6 +1333,34 @@ class Transaction(Base):
         self.assertNotIn("pickup", names)
         self.assertIn("submission", names)
 
+    def test_enable_warns_without_a_certificate(self):
+        """With STARTTLS required and no certificate, no client could log
+        in: enable says so, in text and in -j's notes."""
+        main = b"".join(l for l in lines_of(DEBIAN_MAIN)
+                        if not l.startswith((b"smtpd_tls_cert_file",
+                                             b"smtpd_tls_key_file",
+                                             b"smtpd_tls_chain_files")))
+        c = self.conf(main=main)
+        d = self.pf_ok(c, *FAST, "-n", "-j", "enable").json()
+        self.assertTrue(any(n.startswith("warning: main.cf sets no server "
+                                         "certificate") for n in d["notes"]),
+                        d["notes"])
+        r = self.pf_ok(c, *FAST, "enable")
+        self.assertIn(b"pfsubmit: warning: main.cf sets no server "
+                      b"certificate", r.err)
+        # Debian's main.cf has the snakeoil pair: no such warning.
+        c = self.conf()
+        r = self.pf_ok(c, *FAST, "enable")
+        self.assertNotIn(b"server certificate", r.err)
+
+    def test_quiet_check_prints_only_errors(self):
+        c = self.conf(main=DEBIAN_MAIN + b"smtpd_enforce_tls = no\n")
+        r = self.pf(c, "check")
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn(b": warning: ", r.out + r.err)
+        r = self.pf(c, "-q", "check")
+        self.assertEqual((r.rc, r.out, r.err), (0, b"", b""), r)
+
     def test_quiet_edit_says_nothing(self):
         c = self.conf()
         r = self.pf_ok(c, *FAST, "-q", "enable")
