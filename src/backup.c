@@ -116,7 +116,7 @@ open_bkdir(int dirfd, int create, struct diag *d)
  * remove_set - remove a set directory and the files in it.  A complete
  * set is first renamed to ID.tmp, so that it is never seen incomplete
  * under its own name: an interrupted removal leaves a partial set that
- * the next bk_create removes.
+ * the next edit removes (bk_cleanup).
  */
 static void
 remove_set(int bfd, const char *id)
@@ -181,6 +181,21 @@ remove_partial(int bfd)
 		free(names[i]);
 	}
 	free(names);
+}
+
+/*
+ * bk_cleanup - remove what a killed run left half written or half
+ * removed (ID.tmp), whether or not this run makes a set.
+ */
+void
+bk_cleanup(int dirfd)
+{
+	int	 bfd;
+
+	if ((bfd = open_bkdir(dirfd, 0, NULL)) < 0)
+		return;
+	remove_partial(bfd);
+	close(bfd);
 }
 
 /*

@@ -419,6 +419,7 @@ void	 bk_list_free(struct bk_set *, size_t);
 int	 bk_read(int, const char *, const char *, char **, size_t *, int *,
 	    struct diag *);
 void	 bk_prune(int, int);
+void	 bk_cleanup(int);
 void	 bk_remove(int, const char *);
 
 /*

@@ -210,6 +210,7 @@ txn_begin(struct txn *t)
 			bad = 1;
 		for (k = 0; k < 2; k++)
 			(void)sf_discard(t->c.dirfd, names[k], &d);
+		bk_cleanup(t->c.dirfd);
 	}
 	/* Each error says where and that the file is refused. */
 	if (!bad && conf_load(&t->c, &d) == -1)
