@@ -34,20 +34,57 @@ need() {
 	fi
 }
 
-# free_port - a TCP port nobody listens on, from a private range
+# listening ADDR PORT - does anything listen on ADDR:PORT, or on the
+# wildcard address of PORT (which would take ADDR's connections too)?
+listening() {
+	ss -Hltn "( src $1:$2 or src 0.0.0.0:$2 or src [::]:$2 )" |
+	    grep -q .
+}
+
+# pick_addr - a loopback address of this run's own: 127.0.0.N that no
+# interface carries and where nothing listens, added to lo.  Postfix
+# binds only addresses an interface has; a machine may run its own
+# Postfix (or another test run) on 127.0.0.1's standard ports.
+pick_addr() {
+	n=$(( ($$ % 150) + 100 ))
+	tries=0
+	while [ $tries -lt 150 ]; do
+		a=127.0.0.$n
+		if ! ip -4 addr show dev lo | grep -q "inet $a/" &&
+		    ! listening "$a" 25 && ! listening "$a" 587 &&
+		    ! listening "$a" 465 &&
+		    ip addr add "$a/32" dev lo 2>/dev/null; then
+			echo "$a"
+			return 0
+		fi
+		n=$(( n >= 249 ? 100 : n + 1 ))
+		tries=$((tries + 1))
+	done
+	return 1
+}
+
+# drop_addr ADDR - remove what pick_addr added
+drop_addr() {
+	[ -n "$1" ] && ip addr del "$1/32" dev lo 2>/dev/null
+	return 0
+}
+
+# free_port ADDR PORT - a TCP port nobody listens on at ADDR, from PORT up
 free_port() {
-	p=$1
-	while ss -ltn "sport = :$p" | grep -q LISTEN; do
+	p=$2
+	while listening "$1" "$p"; do
 		p=$((p + 1))
 	done
 	echo "$p"
 }
 
-# wait_port PORT up|down - wait (up to 10 s) for a listener to come or go
+# wait_port PORT up|down - wait (up to 10 s) for a listener on
+# $LIVE_ADDR:PORT to come or go; the address and port together, never
+# the port alone
 wait_port() {
 	i=0
 	while [ $i -lt 100 ]; do
-		if ss -ltn "sport = :$1" | grep -q LISTEN; then
+		if ss -Hltn "src $LIVE_ADDR:$1" | grep -q .; then
 			[ "$2" = up ] && return 0
 		else
 			[ "$2" = down ] && return 0
@@ -59,8 +96,9 @@ wait_port() {
 }
 
 # setup_instance DIR MASTER_CF - a Postfix configuration in DIR/etc with
-# its own queue, data and log in DIR, a certificate, and Dovecot SASL on
-# AUTHPORT (Dovecot's files in DIR/dovecot, away from Postfix's)
+# its own queue, data and log in DIR, listening on $LIVE_ADDR only, a
+# certificate, and Dovecot SASL on $LIVE_ADDR:AUTHPORT (Dovecot's files
+# in DIR/dovecot, away from Postfix's)
 setup_instance() {
 	d=$1
 	c=$d/etc
@@ -75,11 +113,11 @@ setup_instance() {
 compatibility_level = 3.6
 queue_directory = $d/spool
 data_directory = $d/data
-inet_interfaces = loopback-only
+inet_interfaces = $LIVE_ADDR
 inet_protocols = ipv4
 myhostname = test.example
 mydestination = test.example, localhost
-mynetworks = 127.0.0.1/32
+mynetworks = 127.0.0.0/8
 maillog_file = $d/maillog
 maillog_file_prefixes = $d
 alias_maps =
@@ -88,7 +126,7 @@ smtpd_tls_cert_file = $c/cert.pem
 smtpd_tls_key_file = $c/key.pem
 smtpd_tls_security_level = may
 smtpd_sasl_type = dovecot
-smtpd_sasl_path = inet:127.0.0.1:$AUTHPORT
+smtpd_sasl_path = inet:$LIVE_ADDR:$AUTHPORT
 defer_transports = smtp
 EOM
 	# Chroot would need copies of files inside the queue: run unchrooted.
@@ -102,7 +140,7 @@ state_dir = $d/dovecot/state
 log_path = $d/dovecot/dovecot.log
 ssl = no
 protocols =
-listen = 127.0.0.1
+listen = $LIVE_ADDR
 auth_mechanisms = plain login
 disable_plaintext_auth = no
 passdb {
@@ -115,7 +153,7 @@ userdb {
 }
 service auth {
   inet_listener {
-    address = 127.0.0.1
+    address = $LIVE_ADDR
     port = $AUTHPORT
   }
 }
@@ -147,8 +185,8 @@ stop_instance() {
 		kill "$(cat "$1/dovecot/run/master.pid")" 2>/dev/null
 	fi
 	i=0
-	while [ $i -lt 50 ] && { ss -ltn 'sport = :25' | grep -q LISTEN ||
-	    ss -ltn "sport = :$AUTHPORT" | grep -q LISTEN; }; do
+	while [ $i -lt 50 ] && { ss -Hltn "src $LIVE_ADDR:25" | grep -q . ||
+	    ss -Hltn "src $LIVE_ADDR:$AUTHPORT" | grep -q .; }; do
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -8,7 +8,8 @@ set -u
 
 if [ "$(id -u)" != 0 ]; then
 	say "skipped: the live suite needs root (it starts a private" \
-	    "Postfix on 127.0.0.1); run make check as root"
+	    "Postfix on a loopback address of its own); run make check" \
+	    "as root"
 	exit 0
 fi
 need postfix postconf dovecot swaks openssl ss
@@ -16,11 +17,17 @@ need postfix postconf dovecot swaks openssl ss
 
 D=$(mktemp -d /tmp/pfsubmit-live.XXXXXX)
 C=$D/etc
-AUTHPORT=$(free_port 12340)
-export AUTHPORT
+if ! LIVE_ADDR=$(pick_addr); then
+	say "FAIL: no free loopback address 127.0.0.100-249 to add"
+	rm -rf "$D"
+	exit 1
+fi
+AUTHPORT=$(free_port "$LIVE_ADDR" 12340)
+export AUTHPORT LIVE_ADDR
 cleanup() {
 	stop_instance "$D/provider"
 	stop_instance "$D"
+	drop_addr "$LIVE_ADDR"
 	rm -rf "$D"
 }
 trap cleanup EXIT
@@ -32,9 +39,9 @@ if ! start_instance "$D"; then
 	cat "$D/maillog" "$D/dovecot/dovecot.log" 2>/dev/null | tail -20
 	exit 1
 fi
-say "private Postfix on 127.0.0.1, config $C, Dovecot auth on $AUTHPORT"
+say "private Postfix on $LIVE_ADDR, config $C, Dovecot auth on $AUTHPORT"
 
-SW="swaks --server 127.0.0.1 --timeout 10 --helo client.example"
+SW="swaks --server $LIVE_ADDR --timeout 10 --helo client.example"
 AUTH="--auth PLAIN --auth-user alice@test.example --auth-password secret"
 SNAP=$D/snap
 mkdir -p "$SNAP"
@@ -119,7 +126,7 @@ if [ $? -eq 0 ] && echo "$out" | grep -q 'TLS started' &&
 else
 	fail "465: $(echo "$out" | tail -5)"
 fi
-out=$(swaks --server 127.0.0.1 --port 465 --timeout 3 --quit-after BANNER \
+out=$(swaks --server "$LIVE_ADDR" --port 465 --timeout 3 --quit-after BANNER \
     2>&1)
 if echo "$out" | grep -q '<-  220'; then
 	fail "465: speaks plain SMTP before TLS"
@@ -191,23 +198,23 @@ fi
 # and fails once AUTH is offered before TLS
 echo secret > "$D/pw"
 echo wrong > "$D/badpw"
-out=$("$PFSUBMIT" verify --user alice@test.example --password-file \
-    "$D/pw" 2>&1)
+out=$("$PFSUBMIT" verify --host "$LIVE_ADDR" --user alice@test.example \
+    --password-file "$D/pw" 2>&1)
 if [ $? -eq 0 ] && echo "$out" | grep -q '^pass  auth ' &&
     ! echo "$out" | grep -q 'secret'; then
 	pass "verify: every item holds on 587 (password never printed)"
 else
 	fail "verify: $out"
 fi
-out=$("$PFSUBMIT" verify submissions --user alice@test.example \
-    --password-file "$D/pw" 2>&1)
+out=$("$PFSUBMIT" verify submissions --host "$LIVE_ADDR" \
+    --user alice@test.example --password-file "$D/pw" 2>&1)
 if [ $? -eq 0 ] && echo "$out" | grep -q '^pass  tls .*TLS first'; then
 	pass "verify submissions: TLS first, every item holds on 465"
 else
 	fail "verify submissions: $out"
 fi
-out=$("$PFSUBMIT" verify --user alice@test.example --password-file \
-    "$D/badpw" 2>&1)
+out=$("$PFSUBMIT" verify --host "$LIVE_ADDR" --user alice@test.example \
+    --password-file "$D/badpw" 2>&1)
 if [ $? -eq 1 ] && echo "$out" | grep -q '^fail  auth '; then
 	pass "verify: a wrong password fails the auth item, exit 1"
 else
@@ -215,8 +222,8 @@ else
 fi
 "$PFSUBMIT" -q -c "$C" set submission smtpd_tls_security_level=may &&
     "$PFSUBMIT" -q -c "$C" set submission smtpd_tls_auth_only=no
-out=$("$PFSUBMIT" verify --user alice@test.example --password-file \
-    "$D/pw" 2>&1)
+out=$("$PFSUBMIT" verify --host "$LIVE_ADDR" --user alice@test.example \
+    --password-file "$D/pw" 2>&1)
 if [ $? -eq 1 ] && echo "$out" | grep -q '^fail  no-auth-before-tls'; then
 	pass "verify: AUTH before TLS is caught, exit 1"
 else
@@ -225,7 +232,7 @@ fi
 "$PFSUBMIT" -q -c "$C" set submission smtpd_tls_security_level=encrypt &&
     "$PFSUBMIT" -q -c "$C" set submission smtpd_tls_auth_only=yes
 
-# 8. relayhost: a second Postfix plays the provider, on 127.0.0.1 port
+# 8. relayhost: a second Postfix plays the provider, on $LIVE_ADDR port
 # 2587 (Postfix binds only addresses the host has), with AUTH required;
 # mail for the outside goes through it, and it logs who logged in
 P=$D/provider
@@ -245,13 +252,13 @@ $PF disable smtp/inet &&
 if ! postfix -c "$P/etc" start >/dev/null 2>&1 || ! wait_port 2587 up; then
 	fail "relayhost: the provider instance did not start"
 else
-	out=$("$PFSUBMIT" -c "$C" relayhost 127.0.0.1:2587 \
+	out=$("$PFSUBMIT" -c "$C" relayhost "$LIVE_ADDR:2587" \
 	    --user alice@test.example --password-file "$D/pw" 2>&1)
 	st=$?
 	mode=$(stat -c %a "$C/sasl_passwd" 2>/dev/null)
 	if [ $st -eq 0 ] && [ "$mode" = 600 ] &&
 	    [ "$(stat -c %a "$C/sasl_passwd.db")" = 600 ] &&
-	    grep -q '^relayhost = \[127.0.0.1\]:2587$' "$C/main.cf" &&
+	    grep -qF "relayhost = [$LIVE_ADDR]:2587" "$C/main.cf" &&
 	    ! echo "$out" | grep -q secret &&
 	    ! grep -rq secret "$C/pfsubmit-backups"; then
 		pass "relayhost: set, table 0600, password in no output" \
@@ -271,7 +278,7 @@ else
 	sleep 0.5
 	if grep -q 'provider.*sasl_username=alice@test.example' \
 	    "$P/maillog" && grep -q \
-	    'relay=127.0.0.1\[127.0.0.1\]:2587.*status=sent' "$D/maillog"
+	    "relay=$LIVE_ADDR\\[$LIVE_ADDR\\]:2587.*status=sent" "$D/maillog"
 	then
 		pass "relayhost: mail went through the provider, which" \
 		    "logged the login"
