@@ -86,7 +86,7 @@ print_usage(FILE *fp)
 	const struct cmd *c;
 
 	fprintf(fp, "usage: pfsubmit [-hjnqV] [-c dir] [--no-check] "
-	    "[--no-reload]\n                [--detailed-exitcode] "
+	    "[--no-reload]\n                [--detailed-exitcode] [--force] "
 	    "[--lock-wait seconds] command [arguments]\n\ncommands:\n");
 	for (c = cmds; c->name != NULL; c++)
 		fprintf(fp, "    %s\n", c->usage);
@@ -130,6 +130,9 @@ common_option(int ch, const char *arg)
 		return 1;
 	case OPT_DETAILED:
 		opt.detailed = 1;
+		return 1;
+	case OPT_FORCE:
+		opt.force = 1;
 		return 1;
 	case OPT_LOCK_WAIT:
 		opt.lock_wait = (int)strtonum(arg, 0, 3600, &errstr);

@@ -259,6 +259,8 @@ cmd_rollback(int argc, char **argv)
 		if (r == -1)
 			goto fail;
 	}
+	if (tbl_restore_set(&t, id, &d) == -1)
+		goto fail;
 	if (conf_reparse(&t.c, &d) == -1) {
 		diag_add(&d, DIAG_ERR, NULL, 0, "backup set %s has errors; "
 		    "not restoring it", id);

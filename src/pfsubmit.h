@@ -482,6 +482,45 @@ int	 mpe_set(struct mp_file *, const char *, const char *);
 int	 mpe_unset(struct mp_file *, const char *);
 
 /*
+ * table.c: lookup tables that an edit writes beside main.cf (the relay
+ * host's sasl_passwd, the sender table).  A table is read under the
+ * transaction's locks, and its new contents are installed with main.cf
+ * and master.cf in the one transaction: backed up in the same set,
+ * staged, installed, indexed with postmap before postfix check, put
+ * back (and indexed again) when the transaction fails, and restored by
+ * rollback.  The call sites are in txn.c and cmd_backup.c.
+ */
+#define TXN_MAXTBL	4
+struct tbl {
+	char		*name;	/* owned: file name in the directory */
+	char		*type;	/* owned: map type for postmap, "hash" */
+	int		 secret; /* its contents never go into a diff */
+	char		*old;	/* owned: as read, NULL when absent */
+	size_t		 oldlen;
+	struct stat	 st;	/* of the file as read */
+	char		*data;	/* owned: new contents; NULL: remove it */
+	size_t		 len;
+	mode_t		 mode;	/* of the new file */
+	int		 set;	/* tbl_set or tbl_remove was called */
+	int		 installed; /* the new file is in place */
+};
+struct txn;
+struct tbl *txn_table(struct txn *, const char *, const char *, int,
+	    struct diag *);
+void	 tbl_set(struct tbl *, const char *, size_t, mode_t);
+void	 tbl_remove(struct tbl *);
+int	 tbl_changed(const struct tbl *);
+void	 tbl_free(struct tbl *);
+void	 tbl_diff(struct txn *, struct buf *);
+size_t	 tbl_backup_files(struct txn *, struct bk_file *, size_t);
+int	 tbl_stage(struct txn *, struct diag *);
+int	 tbl_install(struct txn *, struct diag *);
+int	 tbl_postmap(struct txn *, struct diag *);
+int	 tbl_revert(struct txn *, struct diag *);
+void	 tbl_discard(struct txn *, struct diag *);
+int	 tbl_restore_set(struct txn *, const char *, struct diag *);
+
+/*
  * txn.c: the transaction around every edit.
  */
 struct txn {
@@ -495,7 +534,8 @@ struct txn {
 	const char	*restored;	/* of this set */
 	struct strmap	 errors;	/* check errors before the edit */
 	int		 force;		/* something besides the two files
-					   changed: check and reload */
+					   changed: check and reload */	struct tbl	 tbl[TXN_MAXTBL]; /* tables the edit writes */
+	size_t		 ntbl;
 };
 int	 txn_begin(struct txn *);
 int	 txn_commit(struct txn *);
@@ -515,6 +555,8 @@ struct opts {
 	int		 no_reload;	/* --no-reload */
 	int		 detailed;	/* --detailed-exitcode */
 	int		 lock_wait;	/* --lock-wait */
+	int		 force;		/* --force: new check errors are
+					   reported, not refused */
 	int		 argc;		/* the whole command line, */
 	char		**argv;		/* for the backup's info */
 };
@@ -528,6 +570,7 @@ extern struct opts opt;
 #define OPT_NO_RELOAD	257
 #define OPT_DETAILED	258
 #define OPT_LOCK_WAIT	259
+#define OPT_FORCE	260
 #define COMMON_LONGOPTS \
 	{ "config-dir", required_argument, NULL, 'c' }, \
 	{ "dry-run", no_argument, NULL, 'n' }, \
@@ -537,6 +580,7 @@ extern struct opts opt;
 	{ "no-reload", no_argument, NULL, OPT_NO_RELOAD }, \
 	{ "detailed-exitcode", no_argument, NULL, OPT_DETAILED }, \
 	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT }, \
+	{ "force", no_argument, NULL, OPT_FORCE }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* A command handler gets its own argv (argv[0] is the command name). */

@@ -260,6 +260,9 @@ txn_end(struct txn *t)
 		free(t->orig[k]);
 		t->orig[k] = NULL;
 	}
+	for (k = 0; k < (int)t->ntbl; k++)
+		tbl_free(&t->tbl[k]);
+	t->ntbl = 0;
 	conf_free(&t->c);
 	diag_free(&t->notes);
 	lint_errors_free(&t->errors);
@@ -330,6 +333,8 @@ revert(struct txn *t, const int *installed, struct diag *d)
 	for (k = 0; k < 2; k++)
 		if (installed[k] && sf_revert(t->c.dirfd, names[k], d) == -1)
 			bad = 1;
+	if (tbl_revert(t, d) == -1)
+		bad = 1;
 	return bad ? -1 : 0;
 }
 
@@ -351,7 +356,8 @@ print_notes(struct txn *t)
  * what was tried.
  */
 static void
-print_json(struct txn *t, int status, const int *changed, const char *diff,
+print_json(struct txn *t, int status, const int *changed, int tch,
+    const char *diff,
     const char *backup, int checked, int reloaded, const char *checkout,
     const char *reloadout, const struct diag *d)
 {
@@ -363,7 +369,7 @@ print_json(struct txn *t, int status, const int *changed, const char *diff,
 	json_init(&j, stdout);
 	json_begin_obj(&j);
 	json_kbool(&j, "changed", kept &&
-	    (changed[0] || changed[1] || t->force));
+	    (changed[0] || changed[1] || t->force || tch));
 	json_key(&j, "files");
 	json_begin_arr(&j);
 	for (k = 0; k < 2; k++) {
@@ -419,11 +425,11 @@ txn_commit(struct txn *t)
 	struct run_result r;
 	struct diag	 d;
 	struct buf	 nb[2], diff;
-	struct bk_file	 bf[2];
+	struct bk_file	 bf[2 + TXN_MAXTBL];
 	char		 backup[SF_NAMELEN], *info, *data, *co = NULL;
 	char		*ro = NULL, how[64], side[SF_NAMELEN];
-	size_t		 len;
-	int		 k, changed[2], installed[2] = { 0, 0 }, exists;
+	size_t		 len, nbf, i;
+	int		 k, changed[2], installed[2] = { 0, 0 }, exists, tch = 0;
 	int		 checked = 0, reloaded = 0, status = EX_PF_OK;
 	struct stat	 st;
 
@@ -441,6 +447,10 @@ txn_commit(struct txn *t)
 			diff_unified(names[k], t->orig[k], t->origlen[k],
 			    nb[k].p, nb[k].len, &diff);
 	}
+	for (i = 0; i < t->ntbl; i++)
+		if (tbl_changed(&t->tbl[i]))
+			tch = 1;
+	tbl_diff(t, &diff);
 
 	/*
 	 * An edit that adds an error that check finds is refused; one that
@@ -448,7 +458,7 @@ txn_commit(struct txn *t)
 	 */
 	if (changed[0] || changed[1]) {
 		struct strmap	 after;
-		size_t		 i, bad = 0;
+		size_t		 bad = 0;
 
 		strmap_init(&after);
 		lint_errors(&t->c, &after);
@@ -461,8 +471,14 @@ txn_commit(struct txn *t)
 				    (const char *)after.ent[i].val);
 				continue;
 			}
+			if (opt.force) {
+				txn_note(t, "check will fail (--force): %s",
+				    (const char *)after.ent[i].val);
+				continue;
+			}
 			diag_add(&d, DIAG_ERR, NULL, 0, "nothing written: the "
-			    "result would have this error: %s",
+			    "result would have this error: %s (--force "
+			    "writes it all the same)",
 			    (const char *)after.ent[i].val);
 			bad++;
 		}
@@ -473,7 +489,7 @@ txn_commit(struct txn *t)
 		}
 	}
 
-	if (!changed[0] && !changed[1] && !t->force) {
+	if (!changed[0] && !changed[1] && !t->force && !tch) {
 		if (!opt.json) {
 			print_notes(t);
 			say("nothing to change: %s already says so", t->c.dir);
@@ -489,7 +505,7 @@ txn_commit(struct txn *t)
 		goto out;
 	}
 
-	if (!changed[0] && !changed[1])
+	if (!changed[0] && !changed[1] && !tch)
 		goto check;	/* t->force: only another file changed */
 
 	/* Back up both originals, then replace. */
@@ -505,7 +521,8 @@ txn_commit(struct txn *t)
 		bf[k].st = &txn_file(t, k)->st;
 		bf[k].exists = txn_file(t, k)->exists;
 	}
-	if (bk_create(t->c.dirfd, bf, 2, info, backup, sizeof(backup),
+	nbf = 2 + tbl_backup_files(t, bf + 2, TXN_MAXTBL);
+	if (bk_create(t->c.dirfd, bf, nbf, info, backup, sizeof(backup),
 	    &d) == -1) {
 		free(info);
 		diag_add(&d, DIAG_ERR, NULL, 0, "no backup could be made; "
@@ -522,6 +539,10 @@ txn_commit(struct txn *t)
 			status = EX_PF_FAIL;
 			goto discard;
 		}
+	}
+	if (tbl_stage(t, &d) == -1) {
+		status = EX_PF_FAIL;
+		goto discard;
 	}
 	if (journal_write(t, backup, &d) == -1) {
 		status = EX_PF_FAIL;
@@ -547,6 +568,12 @@ txn_commit(struct txn *t)
 		(void)snprintf(side, sizeof(side), "%s%s", names[k], SF_OLD);
 		sf_cleanup_unregister(t->c.dirfd, side);
 	}
+	if (tbl_install(t, &d) == -1) {
+		if (revert(t, installed, &d) == -1)
+			goto revert_failed;
+		status = EX_PF_FAIL;
+		goto unblock;
+	}
 	/* Read back what was written: pfsubmit's own verification. */
 	for (k = 0; k < 2; k++) {
 		if (!changed[k])
@@ -564,6 +591,15 @@ txn_commit(struct txn *t)
 			goto unblock;
 		}
 		free(data);
+	}
+	/* The tables' indexes, before postfix check looks at them. */
+	if (tbl_postmap(t, &d) == -1) {
+		diag_add(&d, DIAG_ERR, NULL, 0, "postmap failed; the files "
+		    "and tables put back as they were");
+		if (revert(t, installed, &d) == -1)
+			goto revert_failed;
+		status = EX_PF_CHECK;
+		goto unblock;
 	}
 check:
 	if (!opt.no_check) {
@@ -587,6 +623,7 @@ check:
 	journal_remove(t, &d);
 	for (k = 0; k < 2; k++)
 		(void)sf_discard(t->c.dirfd, names[k], &d);
+	tbl_discard(t, &d);
 	sf_signals_block(0);
 	/* Only now: an edit that fails must not cost the oldest set. */
 	if (backup[0] != '\0')
@@ -652,6 +689,7 @@ discard:
 	journal_remove(t, &d);
 	for (k = 0; k < 2; k++)
 		(void)sf_discard(t->c.dirfd, names[k], &d);
+	tbl_discard(t, &d);
 	/* Nothing changed: the set holds what the files hold. */
 	bk_remove(t->c.dirfd, backup);
 	backup[0] = '\0';
@@ -674,7 +712,7 @@ report:
 out:
 	diag_place(&d, t->c.dir);
 	if (opt.json)
-		print_json(t, status, changed, diff.p, backup[0] != '\0' ?
+		print_json(t, status, changed, tch, diff.p, backup[0] != '\0' ?
 		    backup : NULL, checked, reloaded, status == EX_PF_CHECK ?
 		    co : NULL, ro, &d);
 	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
