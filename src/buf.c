@@ -60,6 +60,31 @@ xreallocarray(void *old, size_t n, size_t size)
 	return p;
 }
 
+/*
+ * xgrowarray - room for need elements of size bytes in p, whose capacity
+ * is *capp.  The capacity doubles: n appends then copy O(n) bytes in
+ * all, even where realloc cannot grow a block in place (AddressSanitizer
+ * never does), instead of the O(n^2) of growing by one.
+ */
+void *
+xgrowarray(void *p, size_t *capp, size_t need, size_t size)
+{
+	size_t	 cap = *capp;
+
+	if (need <= cap)
+		return p;
+	if (cap < 8)
+		cap = 8;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			errx(EX_PF_FAIL, "array too large");
+		cap *= 2;
+	}
+	p = xreallocarray(p, cap, size);
+	*capp = cap;
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

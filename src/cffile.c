@@ -56,6 +56,43 @@ cf_issep(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * cf_split_nameval - split "name = value" [s, s+len) as Postfix's
+ * split_nameval() does, for main.cf lines and -o values alike: white
+ * space (isspace) skipped, the name up to white space or '=', then '=',
+ * then the value with white space trimmed at both ends; only the first
+ * '=' splits.  Both results allocated.  Returns 0, -1 when the name is
+ * empty, -2 when no '=' follows it.
+ */
+int
+cf_split_nameval(const char *s, size_t len, char **namep, char **valuep)
+{
+	size_t	 i = 0, ns, ne, vs, ve;
+
+	while (i < len && cf_isspace((unsigned char)s[i]))
+		i++;
+	ns = i;
+	while (i < len && s[i] != '=' && !cf_isspace((unsigned char)s[i]))
+		i++;
+	ne = i;
+	if (ne == ns)
+		return -1;
+	while (i < len && cf_isspace((unsigned char)s[i]))
+		i++;
+	if (i == len || s[i] != '=')
+		return -2;
+	i++;
+	while (i < len && cf_isspace((unsigned char)s[i]))
+		i++;
+	vs = i;
+	ve = len;
+	while (ve > vs && cf_isspace((unsigned char)s[ve - 1]))
+		ve--;
+	*namep = xstrndup(s + ns, ne - ns);
+	*valuep = xstrndup(s + vs, ve - vs);
+	return 0;
+}
+
 void
 cf_init(struct cf_file *f, const char *path)
 {
@@ -134,6 +171,78 @@ cf_add_line(struct cf_file *f, const char *p, size_t len, int owned)
 }
 
 /*
+ * check_limits - what makes cf_load refuse a file, found in lines that
+ * are already split and grouped: a NUL byte, a line or an entry past
+ * its bound.  The messages say "refusing the file" when reading, and
+ * that nothing is written when an edit made the file (edit set).
+ * Returns -1 when anything was found.
+ */
+static int
+check_limits(const struct cf_file *f, struct diag *d, int edit)
+{
+	const struct cf_line	*l;
+	const struct cf_entry	*e;
+	size_t			 i, n, total;
+	int			 bad = 0;
+
+	for (i = 0; i < f->nlines; i++) {
+		l = &f->lines[i];
+		if (memchr(l->p, '\0', l->len) != NULL) {
+			diag_add(d, DIAG_ERR, f->path, i + 1, edit ?
+			    "the edit would put a NUL byte in this line, "
+			    "which pfsubmit refuses to read; nothing written" :
+			    "line contains a NUL byte; refusing the file");
+			bad = 1;
+		}
+		if (l->len > PF_MAX_LINE) {
+			if (edit)
+				diag_add(d, DIAG_ERR, f->path, i + 1,
+				    "the edit would make this line longer "
+				    "than %d MiB, which pfsubmit refuses to "
+				    "read; nothing written", PF_MAX_LINE >> 20);
+			else
+				diag_add(d, DIAG_ERR, f->path, i + 1,
+				    "line is longer than %d bytes; refusing "
+				    "the file", PF_MAX_LINE);
+			bad = 1;
+		}
+	}
+	/* An overlong line is reported once, not again as its entry. */
+	for (i = 0; i < f->nents && !bad; i++) {
+		e = &f->ents[i];
+		if (e->kind == CFE_TRIVIA)
+			continue;
+		total = 0;
+		for (n = e->first; n <= e->last; n++)
+			total += f->lines[n].len;
+		if (total <= PF_MAX_ENTRY)
+			continue;
+		if (edit)
+			diag_add(d, DIAG_ERR, f->path, e->first + 1,
+			    "the edit would make this entry longer than %d "
+			    "MiB, which pfsubmit refuses to read; nothing "
+			    "written", PF_MAX_ENTRY >> 20);
+		else
+			diag_add(d, DIAG_ERR, f->path, e->first + 1,
+			    "entry is longer than %d bytes; refusing the file",
+			    PF_MAX_ENTRY);
+		bad = 1;
+	}
+	if (edit && !bad) {
+		for (i = 0, total = 0; i < f->nlines; i++)
+			total += f->lines[i].len;
+		if (total > PF_MAX_FILE) {
+			diag_add(d, DIAG_ERR, f->path, 0, "the edit would make "
+			    "the file larger than %d MiB, which pfsubmit "
+			    "refuses to read; nothing written",
+			    PF_MAX_FILE >> 20);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/*
  * cf_load - split data into physical lines and group them; data is
  * copied.  Returns -1, with a message for each problem, when the file
  * must be refused: a NUL byte, an overlong line or entry, or a file
@@ -143,8 +252,7 @@ int
 cf_load(struct cf_file *f, const char *data, size_t len, struct diag *d)
 {
 	const char	*p, *nl, *end;
-	size_t		 i, ncrlf = 0, nlf = 0, lineno, n, total;
-	int		 bad = 0;
+	size_t		 i, ncrlf = 0, nlf = 0;
 
 	if (len > PF_MAX_FILE) {
 		diag_add(d, DIAG_ERR, f->path, 0,
@@ -167,18 +275,6 @@ cf_load(struct cf_file *f, const char *data, size_t len, struct diag *d)
 	for (i = 0; i < f->nlines; i++) {
 		const struct cf_line *l = &f->lines[i];
 
-		lineno = i + 1;
-		if (memchr(l->p, '\0', l->len) != NULL) {
-			diag_add(d, DIAG_ERR, f->path, lineno,
-			    "line contains a NUL byte; refusing the file");
-			bad = 1;
-		}
-		if (l->len > PF_MAX_LINE) {
-			diag_add(d, DIAG_ERR, f->path, lineno,
-			    "line is longer than %d bytes; refusing the file",
-			    PF_MAX_LINE);
-			bad = 1;
-		}
 		if (cf_has_eol(l)) {
 			if (l->len >= 2 && l->p[l->len - 2] == '\r')
 				ncrlf++;
@@ -188,23 +284,20 @@ cf_load(struct cf_file *f, const char *data, size_t len, struct diag *d)
 	}
 	f->crlf = ncrlf > nlf;
 	cf_group(f);
-	/* An overlong line is reported once, not again as its entry. */
-	for (i = 0; i < f->nents && !bad; i++) {
-		const struct cf_entry *e = &f->ents[i];
+	return check_limits(f, d, 0);
+}
 
-		if (e->kind == CFE_TRIVIA)
-			continue;
-		total = 0;
-		for (n = e->first; n <= e->last; n++)
-			total += f->lines[n].len;
-		if (total > PF_MAX_ENTRY) {
-			diag_add(d, DIAG_ERR, f->path, e->first + 1,
-			    "entry is longer than %d bytes; refusing the file",
-			    PF_MAX_ENTRY);
-			bad = 1;
-		}
-	}
-	return bad ? -1 : 0;
+/*
+ * cf_check_limits - would cf_load accept the file as its lines now
+ * stand?  For the lines an edit made, with the entries grouped (after
+ * cf_group or a parse): every line, entry and the file as a whole past
+ * its bound, and every NUL byte, gets a message saying that nothing is
+ * written.  Returns -1 when the edit must be refused, else 0.
+ */
+int
+cf_check_limits(const struct cf_file *f, struct diag *d)
+{
+	return check_limits(f, d, 1);
 }
 
 static void
@@ -342,17 +435,27 @@ cf_join(const struct cf_piece *pc, size_t n, const struct cf_file *f,
 size_t
 cf_map(const struct cf_piece *pc, size_t n, size_t loff, size_t *offp)
 {
-	size_t	 i;
+	size_t	 lo, hi, mid;
 
-	for (i = 0; i + 1 < n; i++)
-		if (loff < pc[i + 1].loff)
-			break;
 	if (n == 0) {
 		*offp = 0;
 		return 0;
 	}
-	*offp = pc[i].off + (loff - pc[i].loff);
-	return i;
+	/*
+	 * The last piece that starts at or before loff, by bisection: an
+	 * entry of 100,000 lines maps each of its options in log time.
+	 */
+	lo = 0;
+	hi = n;
+	while (lo + 1 < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pc[mid].loff <= loff)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*offp = pc[lo].off + (loff - pc[lo].loff);
+	return lo;
 }
 
 /*

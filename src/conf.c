@@ -19,13 +19,22 @@
  * defaults for the names main.cf does not set.  The defaults come from
  * "postconf -d" (one run, on first need), so that $name expansion gives
  * what "postconf -x" gives; without postconf, undefined names stay
- * undefined and that is said.
+ * undefined and that is said.  Most defaults that depend on other
+ * parameters are written as expressions ("${{$compatibility_level}
+ * <level {2} ? ...}") and come out right when expanded against main.cf;
+ * the few that Postfix computes in code are worked out here from the
+ * file: myhostname, mydomain and mynetworks.
  */
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <fcntl.h>
+#include <paths.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pfsubmit.h"
@@ -225,11 +234,15 @@ conf_load(struct conf *c, struct diag *d)
 
 /*
  * conf_reparse - parse both files again after an edit of their lines.
+ * Returns 0; -2 when the edit took a line, an entry or a file past a
+ * bound that cf_load enforces (the files would then be refused by every
+ * later command, rollback included, so the edit must not be written);
+ * -1 when the edited files have errors that Postfix would refuse.
  */
 int
 conf_reparse(struct conf *c, struct diag *d)
 {
-	int	 bad = 0;
+	int	 bad = 0, over = 0;
 
 	/* The services may have changed: index them again when asked. */
 	strmap_free(&c->services);
@@ -239,6 +252,12 @@ conf_reparse(struct conf *c, struct diag *d)
 		bad = 1;
 	if (mc_parse(&c->master, d) == -1)
 		bad = 1;
+	if (cf_check_limits(&c->main.cf, d) == -1)
+		over = 1;
+	if (cf_check_limits(&c->master.cf, d) == -1)
+		over = 1;
+	if (over)
+		return -2;
 	return bad ? -1 : 0;
 }
 
@@ -263,7 +282,8 @@ conf_free(struct conf *c)
 		free(c->kept[i]);
 	free(c->kept);
 	c->kept = NULL;
-	c->nkept = 0;
+	c->nkept = c->capkept = 0;
+	strmap_free(&c->nets);
 	free(c->dir);
 	free(c->absdir);
 	c->dir = c->absdir = NULL;
@@ -390,21 +410,48 @@ service_default(struct conf *c, const char *name)
 }
 
 /*
- * load_defaults - Postfix's built-in defaults, from postconf -d run
- * with -c /proc: a directory that exists everywhere and where no
- * main.cf or master.cf can ever be, so that the cost does not grow with
- * the user's master.cf and nothing is created to be cleaned up (postconf
- * -d only warns about the missing master.cf).  The service-derived
- * defaults are worked out when asked for.
+ * scratch_dir - a new, empty directory of our own (mode 0700, under
+ * /tmp) for postconf -c; its path, allocated, or NULL.  postconf
+ * reads no main.cf there unless one is put in, and only warns that
+ * master.cf is missing.
+ */
+static char *
+scratch_dir(void)
+{
+	char	*dir;
+
+	dir = xstrdup(_PATH_TMP "pfsubmit-postconf.XXXXXXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/*
+ * load_defaults - Postfix's built-in defaults, from postconf -d run on
+ * an empty scratch directory: with no main.cf and no master.cf there,
+ * the cost does not grow with the user's files, and the compiled-in
+ * defaults (config_directory, queue_directory, daemon_directory and the
+ * rest) are what comes out.  The service-derived defaults are worked
+ * out when asked for.
  */
 static void
 load_defaults(struct conf *c)
 {
-	const char *const argv[] = { PATH_POSTCONF, "-c", "/proc", "-d",
-	    NULL };
+	const char	*argv[] = { PATH_POSTCONF, "-c", NULL, "-d", NULL };
 	struct run_result r;
+	char		*dir;
 
 	c->defaults_loaded = 1;
+	if ((dir = scratch_dir()) == NULL) {
+		diag_add(&c->d, DIAG_NOTE, NULL, 0, "cannot make a scratch "
+		    "directory under %s for postconf: %s; names that main.cf "
+		    "does not set are taken as undefined", _PATH_TMP,
+		    strerror(errno));
+		return;
+	}
+	argv[2] = dir;
 	if (run_cmd(argv, RUN_STDOUT, 30, &r) == 0) {
 		parse_defaults(c, r.out.p);
 		c->defaults_ok = 1;
@@ -412,13 +459,16 @@ load_defaults(struct conf *c)
 		diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf -d did not run; "
 		    "names that main.cf does not set are taken as undefined");
 	run_result_free(&r);
+	(void)rmdir(dir);
+	free(dir);
 }
 
 /* keep - remember an allocated string until conf_free; returns it */
 static const char *
 keep(struct conf *c, char *s)
 {
-	c->kept = xreallocarray(c->kept, c->nkept + 1, sizeof(*c->kept));
+	c->kept = xgrowarray(c->kept, &c->capkept, c->nkept + 1,
+	    sizeof(*c->kept));
 	c->kept[c->nkept++] = s;
 	return s;
 }
@@ -503,6 +553,176 @@ derived_default(struct conf *c, const char *name)
 	return keep(c, r);
 }
 
+/*
+ * The parameters from which Postfix computes the default of mynetworks
+ * (global/mynetworks.c, own_inet_addr.c): the style, which by default
+ * depends on the compatibility level, and the interfaces' addresses.
+ */
+static const char *const net_inputs[] = {
+	"compatibility_level", "mynetworks_style", "inet_interfaces",
+	"inet_protocols", NULL
+};
+
+static const char *main_lookup(const char *, void *);
+static const char *svc_lookup(const char *, void *);
+
+struct svc_arg {
+	struct conf		*c;
+	const struct mc_service	*s;
+};
+
+/* write_scratch - DIR/NAME with the given text; -1 on failure */
+static int
+write_scratch(const char *dir, const char *name, const char *text,
+    size_t len)
+{
+	struct timespec	 ts[2];
+	char		*path;
+	int		 fd, r = 0;
+	ssize_t		 n;
+
+	path = xprintf("%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	free(path);
+	if (fd == -1)
+		return -1;
+	while (len > 0) {
+		if ((n = write(fd, text, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			r = -1;
+			break;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+	/*
+	 * postconf reads a file changed within the last second again and
+	 * again, 300 ms apart, until it is older (it may be mid-write):
+	 * dated a minute back, the scratch file is read once.
+	 */
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 60;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (futimens(fd, ts) == -1)
+		r = -1;
+	if (close(fd) == -1)
+		r = -1;
+	return r;
+}
+
+/*
+ * ask_mynetworks - postconf's mynetworks for a main.cf of just text, in
+ * a scratch directory; allocated, or NULL when postconf fails (as it
+ * does, and every Postfix daemon with it, for an interface address
+ * that this host does not have).  An empty master.cf goes beside it,
+ * which spares postconf's warning about a missing one.
+ */
+static char *
+ask_mynetworks(const char *text, size_t len)
+{
+	const char	*argv[] = { PATH_POSTCONF, "-c", NULL, "-h",
+			    "mynetworks", NULL };
+	struct run_result r;
+	char		*dir, *path, *v = NULL;
+
+	if ((dir = scratch_dir()) == NULL)
+		return NULL;
+	argv[2] = dir;
+	if (write_scratch(dir, "master.cf", "", 0) == 0 &&
+	    write_scratch(dir, "main.cf", text, len) == 0) {
+		if (run_cmd(argv, RUN_STDOUT, 30, &r) == 0)
+			v = xstrndup(r.out.p, strcspn(r.out.p, "\n"));
+		run_result_free(&r);
+	}
+	path = xprintf("%s/main.cf", dir);
+	(void)unlink(path);
+	free(path);
+	path = xprintf("%s/master.cf", dir);
+	(void)unlink(path);
+	free(path);
+	(void)rmdir(dir);
+	free(dir);
+	return v;
+}
+
+/*
+ * computed_mynetworks - the default of mynetworks as Postfix computes
+ * it from the host's interfaces for this configuration: main.cf, or a
+ * service's -o overrides and then main.cf (s non-NULL; a daemon
+ * computes it after its overrides).  postconf computes it too, so it is
+ * asked, on a scratch main.cf that holds just the inputs (net_inputs)
+ * that are set, each expanded here, "$" escaped.  With none of them
+ * set, it is postconf -d's value.  Answers are kept by the scratch
+ * text, so a master.cf of many services costs one run per distinct
+ * setting.  When postconf cannot say, postconf -d's value stands.
+ */
+static const char *
+computed_mynetworks(struct conf *c, const struct mc_service *s)
+{
+	const struct mc_override *o;
+	const struct mp_param *p;
+	struct exp_result res;
+	struct svc_arg	 a;
+	struct buf	 text;
+	const char	*v, *dflt, *cp;
+	char		*got;
+	size_t		 i;
+	int		 bad = 0;
+
+	dflt = strmap_get(&c->defaults, "mynetworks");
+	if (c->netbusy)
+		return dflt;
+	c->netbusy = 1;
+	a.c = c;
+	a.s = s;
+	buf_init(&text);
+	buf_adds(&text, "");
+	for (i = 0; net_inputs[i] != NULL; i++) {
+		v = NULL;
+		if (s != NULL && (o = mc_find_override(s, net_inputs[i])) !=
+		    NULL)
+			v = o->value;
+		else if ((p = mp_get(&c->main, net_inputs[i])) != NULL)
+			v = p->value;
+		if (v == NULL)
+			continue;
+		if (s != NULL)
+			exp_expand(v, svc_lookup, &a, &res);
+		else
+			exp_expand(v, main_lookup, c, &res);
+		if (res.error != NULL)
+			bad = 1;
+		buf_printf(&text, "%s = ", net_inputs[i]);
+		for (cp = res.text; *cp != '\0'; cp++) {
+			if (*cp == '$')
+				buf_addc(&text, '$');
+			buf_addc(&text, *cp == '\n' ? ' ' : *cp);
+		}
+		buf_addc(&text, '\n');
+		exp_result_free(&res);
+	}
+	c->netbusy = 0;
+	/* Postfix would not start with an input it cannot expand. */
+	if (text.len == 0 || bad) {
+		buf_free(&text);
+		return dflt;
+	}
+	if ((v = strmap_get(&c->nets, text.p)) == NULL) {
+		if ((got = ask_mynetworks(text.p, text.len)) == NULL) {
+			diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf could not "
+			    "work out mynetworks from %s's settings; taking "
+			    "its default", c->main.cf.path);
+			v = dflt;
+		} else
+			v = keep(c, got);
+		if (v != NULL)
+			strmap_put(&c->nets, text.p, (void *)v);
+	}
+	buf_free(&text);
+	return v;
+}
+
 /* conf_default - Postfix's default value of name, or NULL */
 const char *
 conf_default(struct conf *c, const char *name)
@@ -515,6 +735,8 @@ conf_default(struct conf *c, const char *name)
 		return c->dir;
 	if (strcmp(name, "myhostname") == 0 || strcmp(name, "mydomain") == 0)
 		return derived_default(c, name);
+	if (strcmp(name, "mynetworks") == 0 && c->defaults_ok)
+		return computed_mynetworks(c, NULL);
 	if ((v = strmap_get(&c->defaults, name)) != NULL || !c->defaults_ok)
 		return v;
 	return service_default(c, name);
@@ -570,11 +792,6 @@ conf_expand_main(struct conf *c, const char *text, struct exp_result *res)
 	exp_expand(text, main_lookup, c, res);
 }
 
-struct svc_arg {
-	struct conf		*c;
-	const struct mc_service	*s;
-};
-
 static const char *
 svc_lookup(const char *name, void *arg)
 {
@@ -589,6 +806,14 @@ svc_lookup(const char *name, void *arg)
 	if (strcmp(name, "process_name") == 0) {
 		cmd = a->s->field[MCF_COMMAND];
 		return (slash = strrchr(cmd, '/')) != NULL ? slash + 1 : cmd;
+	}
+	/* The daemon computes it with its own overrides in force. */
+	if (strcmp(name, "mynetworks") == 0 && mp_get(&a->c->main, name) ==
+	    NULL) {
+		if (!a->c->defaults_loaded)
+			load_defaults(a->c);
+		if (a->c->defaults_ok)
+			return computed_mynetworks(a->c, a->s);
 	}
 	return main_lookup(name, a->c);
 }

@@ -49,6 +49,7 @@ mp_params_free(struct mp_file *m)
 	free(m->par);
 	m->par = NULL;
 	m->npar = 0;
+	m->cappar = 0;
 	strmap_free(&m->map);
 }
 
@@ -59,39 +60,6 @@ mp_free(struct mp_file *m)
 		return;
 	mp_params_free(m);
 	cf_free(&m->cf);
-}
-
-/*
- * mp_split - split a logical line into name and value (both allocated).
- * Returns 0, -1 when the name is empty, -2 when '=' is missing.
- */
-int
-mp_split(const char *s, size_t len, char **namep, char **valuep)
-{
-	size_t	 i = 0, ns, ne, vs, ve;
-
-	while (i < len && cf_isspace((unsigned char)s[i]))
-		i++;
-	ns = i;
-	while (i < len && s[i] != '=' && !cf_isspace((unsigned char)s[i]))
-		i++;
-	ne = i;
-	if (ne == ns)
-		return -1;
-	while (i < len && cf_isspace((unsigned char)s[i]))
-		i++;
-	if (i == len || s[i] != '=')
-		return -2;
-	i++;
-	while (i < len && cf_isspace((unsigned char)s[i]))
-		i++;
-	vs = i;
-	ve = len;
-	while (ve > vs && cf_isspace((unsigned char)s[ve - 1]))
-		ve--;
-	*namep = xstrndup(s + ns, ne - ns);
-	*valuep = xstrndup(s + vs, ve - vs);
-	return 0;
 }
 
 static int
@@ -132,7 +100,7 @@ mp_parse(struct mp_file *m, struct diag *d)
 		npc = cf_entry_pieces(&m->cf, e, &pc);
 		text = cf_join(pc, npc, &m->cf, &len);
 		free(pc);
-		if ((r = mp_split(text, len, &name, &value)) < 0) {
+		if ((r = cf_split_nameval(text, len, &name, &value)) < 0) {
 			q = vquote(text, len, 60);
 			diag_add(d, DIAG_ERR, m->cf.path, e->first + 1,
 			    r == -1 ? "missing attribute name: \"%s\"" :
@@ -153,7 +121,8 @@ mp_parse(struct mp_file *m, struct diag *d)
 			free(value);
 			continue;
 		}
-		m->par = xreallocarray(m->par, m->npar + 1, sizeof(*m->par));
+		m->par = xgrowarray(m->par, &m->cappar, m->npar + 1,
+		    sizeof(*m->par));
 		p = &m->par[m->npar];
 		p->name = name;
 		p->value = value;

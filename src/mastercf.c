@@ -79,6 +79,7 @@ mc_service_free(struct mc_service *s)
 		free(s->ov[i].value);
 	}
 	free(s->ov);
+	strmap_free(&s->ovmap);
 	free(s->pc);
 	free(s->logical);
 	memset(s, 0, sizeof(*s));
@@ -94,6 +95,7 @@ mc_services_free(struct mc_file *m)
 	free(m->svc);
 	m->svc = NULL;
 	m->nsvc = 0;
+	m->capsvc = 0;
 }
 
 void
@@ -213,36 +215,6 @@ mc_tokenize(const char *s, size_t len, struct mc_token **tp, size_t *np)
 	return bad;
 }
 
-/*
- * mc_split_nameval - "name = value" as Postfix's split_nameval() splits
- * it; both results allocated.  Returns -1 when there is no name or '='.
- */
-int
-mc_split_nameval(const char *s, char **namep, char **valuep)
-{
-	const char	*np, *ne, *vp, *ve;
-
-	for (np = s; cf_isspace((unsigned char)*np); np++)
-		;
-	for (ne = np; *ne != '\0' && *ne != '=' &&
-	    !cf_isspace((unsigned char)*ne); ne++)
-		;
-	if (ne == np)
-		return -1;
-	for (vp = ne; cf_isspace((unsigned char)*vp); vp++)
-		;
-	if (*vp != '=')
-		return -1;
-	for (vp++; cf_isspace((unsigned char)*vp); vp++)
-		;
-	for (ve = vp + strlen(vp); ve > vp &&
-	    cf_isspace((unsigned char)ve[-1]); ve--)
-		;
-	*namep = xstrndup(np, (size_t)(ne - np));
-	*valuep = xstrndup(vp, (size_t)(ve - vp));
-	return 0;
-}
-
 static int
 yn_field(const char *s)
 {
@@ -331,17 +303,24 @@ opt_has_arg(int c)
 	return c != '\0' && strchr("imnost", c) != NULL;
 }
 
+/*
+ * Past this many overrides a service gets an index by name, so that a
+ * lookup costs the same for an entry of 100,000 "-o" lines as for one of
+ * ten; below it a scan is cheaper than the table.
+ */
+#define MC_OVMAP_MIN	8
+
 static void
 add_override(struct mc_service *s, const char *text, size_t optidx,
     size_t val)
 {
 	struct mc_override *o;
 	char		*name, *value;
-	size_t		 dummy;
+	size_t		 dummy, i;
 
-	if (mc_split_nameval(text, &name, &value) < 0)
+	if (cf_split_nameval(text, strlen(text), &name, &value) < 0)
 		return;
-	s->ov = xreallocarray(s->ov, s->nov + 1, sizeof(*s->ov));
+	s->ov = xgrowarray(s->ov, &s->capov, s->nov + 1, sizeof(*s->ov));
 	o = &s->ov[s->nov++];
 	o->name = name;
 	o->value = value;
@@ -349,6 +328,13 @@ add_override(struct mc_service *s, const char *text, size_t optidx,
 	o->val = val;
 	o->line = s->pc[cf_map(s->pc, s->npc, s->tok[val].off,
 	    &dummy)].line;
+	/* The map holds index + 1; a later override of a name replaces. */
+	if (s->nov == MC_OVMAP_MIN)
+		for (i = 0; i < s->nov; i++)
+			strmap_put(&s->ovmap, s->ov[i].name,
+			    (void *)(uintptr_t)(i + 1));
+	else if (s->nov > MC_OVMAP_MIN)
+		strmap_put(&s->ovmap, name, (void *)(uintptr_t)s->nov);
 }
 
 /*
@@ -433,7 +419,8 @@ new_service(struct mc_file *m)
 {
 	struct mc_service *s;
 
-	m->svc = xreallocarray(m->svc, m->nsvc + 1, sizeof(*m->svc));
+	m->svc = xgrowarray(m->svc, &m->capsvc, m->nsvc + 1,
+	    sizeof(*m->svc));
 	s = &m->svc[m->nsvc++];
 	memset(s, 0, sizeof(*s));
 	return s;
@@ -484,14 +471,18 @@ mc_is_option_comment(const char *p, size_t len)
 
 /*
  * find_disabled - look for commented-out services among the lines of a
- * trivia entry [first, last].
+ * trivia entry [first, last].  One pass: a header's block is scanned
+ * once, and the scan goes on after it.  A block that would make an
+ * entry longer than PF_MAX_ENTRY once uncommented is left a comment,
+ * so that a commented-out service is bounded like a live one (and
+ * enable never makes an entry that pfsubmit would refuse to read).
  */
 static void
-find_disabled(struct mc_file *m, size_t first, size_t last)
+find_disabled(struct mc_file *m, size_t first, size_t last, struct diag *d)
 {
 	const struct cf_line *l;
 	struct mc_service *s;
-	size_t		 i, j, k, clen, hdr, lastm;
+	size_t		 i, j, k, clen, hdr, lastm, size, sizem, nopt;
 	int		 bad;
 
 	for (i = first; i <= last; i++) {
@@ -504,17 +495,34 @@ find_disabled(struct mc_file *m, size_t first, size_t last)
 			continue;
 		hdr = i;
 		lastm = i;
+		size = sizem = l->len;
+		nopt = 0;
 		for (j = i + 1; j <= last; j++) {
 			l = &m->cf.lines[j];
 			clen = cf_content_len(l);
+			size += l->len;
 			if (l->kind == CFL_BLANK)
 				continue;
 			if (l->p[0] == '#' && clen >= 2 &&
 			    !cf_isspace((unsigned char)l->p[1]) &&
 			    l->p[1] != '#')
 				break;	/* would start a new logical line */
-			if (mc_is_option_comment(l->p, clen))
+			/* Past the bound only the block's end is looked for. */
+			if (sizem - nopt - 1 <= PF_MAX_ENTRY &&
+			    mc_is_option_comment(l->p, clen)) {
 				lastm = j;
+				sizem = size;
+				nopt++;
+			}
+		}
+		/* The next header, if any, is at j: go on from there. */
+		i = j - 1;
+		if (sizem - nopt - 1 > PF_MAX_ENTRY) {
+			diag_add(d, DIAG_WARN, m->cf.path, hdr + 1,
+			    "commented-out service longer than %d bytes; it "
+			    "stays a comment, and pfsubmit cannot enable it",
+			    PF_MAX_ENTRY);
+			continue;
 		}
 		s = new_service(m);
 		s->enabled = 0;
@@ -522,12 +530,12 @@ find_disabled(struct mc_file *m, size_t first, size_t last)
 		s->last = lastm;
 		s->scan_last = j - 1;
 		s->pc = xreallocarray(NULL, lastm - hdr + 1, sizeof(*s->pc));
-		for (j = hdr; j <= lastm; j++) {
-			l = &m->cf.lines[j];
+		for (k = hdr; k <= lastm; k++) {
+			l = &m->cf.lines[k];
 			clen = cf_content_len(l);
-			if (j != hdr && !mc_is_option_comment(l->p, clen))
+			if (k != hdr && !mc_is_option_comment(l->p, clen))
 				continue;
-			s->pc[s->npc].line = j;
+			s->pc[s->npc].line = k;
 			s->pc[s->npc].off = 1;
 			s->pc[s->npc].len = clen - 1;
 			s->pc[s->npc].loff = s->npc == 0 ? 0 :
@@ -543,9 +551,7 @@ find_disabled(struct mc_file *m, size_t first, size_t last)
 		if (bad) {
 			mc_service_free(s);
 			m->nsvc--;
-			continue;
 		}
-		i = j - 1;
 	}
 }
 
@@ -573,7 +579,7 @@ mc_parse(struct mc_file *m, struct diag *d)
 			 */
 			if (i + 1 == m->cf.nents ||
 			    m->cf.ents[i + 1].kind != CFE_ORPHAN)
-				find_disabled(m, e->first, e->last);
+				find_disabled(m, e->first, e->last, d);
 			continue;
 		}
 		if (e->kind == CFE_ORPHAN) {
@@ -638,8 +644,13 @@ mc_parse(struct mc_file *m, struct diag *d)
 const struct mc_override *
 mc_find_override(const struct mc_service *s, const char *name)
 {
-	size_t	 i;
+	uintptr_t	 k;
+	size_t		 i;
 
+	if (s->nov >= MC_OVMAP_MIN) {
+		k = (uintptr_t)strmap_get(&s->ovmap, name);
+		return k == 0 ? NULL : &s->ov[k - 1];
+	}
 	for (i = s->nov; i > 0; i--)
 		if (strcmp(s->ov[i - 1].name, name) == 0)
 			return &s->ov[i - 1];

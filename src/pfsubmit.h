@@ -80,6 +80,7 @@ struct buf {
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
+void	*xgrowarray(void *, size_t *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xprintf(const char *, ...)
@@ -219,6 +220,8 @@ size_t	 cf_entry_pieces(const struct cf_file *, const struct cf_entry *,
 size_t	 cf_map(const struct cf_piece *, size_t, size_t, size_t *);
 int	 cf_isspace(int);
 int	 cf_issep(int);
+int	 cf_split_nameval(const char *, size_t, char **, char **);
+int	 cf_check_limits(const struct cf_file *, struct diag *);
 
 /*
  * expand.c: $name expansion as Postfix's mac_expand does it.
@@ -273,6 +276,9 @@ struct mc_service {
 	size_t		 optend; /* end of option tokens (== pos, or "--") */
 	struct mc_override *ov;	/* owned */
 	size_t		 nov;
+	size_t		 capov;
+	struct strmap	 ovmap;	/* name -> index + 1 of the last override
+				   of that name; built past a few */
 	struct cf_piece	*pc;	/* owned: where the text comes from */
 	size_t		 npc;
 	char		*logical; /* owned */
@@ -284,6 +290,7 @@ struct mc_file {
 	struct cf_file	 cf;
 	struct mc_service *svc;	/* owned: in file order */
 	size_t		 nsvc;
+	size_t		 capsvc;
 };
 
 int	 mc_is_option_comment(const char *, size_t);
@@ -295,7 +302,6 @@ int	 mc_parse(struct mc_file *, struct diag *);
 int	 mc_valid_type(const char *);
 int	 mc_tokenize(const char *, size_t, struct mc_token **, size_t *);
 void	 mc_tokens_free(struct mc_token *, size_t);
-int	 mc_split_nameval(const char *, char **, char **);
 const struct mc_override *mc_find_override(const struct mc_service *,
 	    const char *);
 int	 mc_port_of(const char *, char **, char **);
@@ -316,13 +322,13 @@ struct mp_file {
 	struct cf_file	 cf;
 	struct mp_param	*par;	/* owned */
 	size_t		 npar;
+	size_t		 cappar;
 	struct strmap	 map;	/* name -> last definition */
 };
 void	 mp_init(struct mp_file *, const char *);
 void	 mp_free(struct mp_file *);
 int	 mp_parse(struct mp_file *, struct diag *);
 const struct mp_param *mp_get(const struct mp_file *, const char *);
-int	 mp_split(const char *, size_t, char **, char **);
 
 /*
  * conf.c: a configuration directory, both files and Postfix's defaults.
@@ -338,10 +344,13 @@ struct conf {
 	int		 defaults_loaded;
 	int		 defaults_ok;
 	int		 deriving;	/* working out myhostname/mydomain */
+	int		 netbusy;	/* working out mynetworks */
+	struct strmap	 nets;		/* scratch main.cf -> mynetworks */
 	struct strmap	 services;	/* live delivery services: kind */
 	int		 services_indexed;
 	char		**kept;		/* owned: derived values handed out */
 	size_t		 nkept;
+	size_t		 capkept;
 	struct diag	 d;	/* what loading found */
 };
 int	 conf_open_dir(struct conf *, const char *, int, struct diag *);

@@ -40,6 +40,7 @@ Exit status 0 when everything agrees, 1 on any mismatch.
 """
 
 import glob
+import json
 import os
 import sys
 import tempfile
@@ -136,6 +137,73 @@ def check_expect(label, services, rep):
                % name, val, got, exp_label="expected")
 
 
+# main.cf files that set what defaults are computed from, in several
+# ways: compatibility_level (the <level expressions of relay_domains,
+# smtputf8_enable, append_dot_mydomain, smtpd_relay_restrictions,
+# mynetworks_style, ...), mynetworks_style, inet_interfaces and
+# inet_protocols (the computed mynetworks), directly and through $name.
+DEFAULTS_MAINS = [
+    ("empty main.cf", ""),
+    ("compatibility_level 3.6", "compatibility_level = 3.6\n"),
+    ("compatibility_level 1", "compatibility_level = 1\n"),
+    ("level 2, subnet style, one address",
+     "compatibility_level = 2\nmynetworks_style = subnet\n"
+     "inet_interfaces = 127.0.0.1\n"),
+    ("class style, loopback only",
+     "mynetworks_style = class\ninet_interfaces = loopback-only\n"),
+    ("host style, all interfaces, IPv4 only",
+     "mynetworks_style = host\ninet_interfaces = all\n"
+     "inet_protocols = ipv4\n"),
+    ("level and style through $name",
+     "lvl = 3.7\nstyle = subnet\ncompatibility_level = ${lvl}\n"
+     "mynetworks_style = $style\ninet_interfaces = localhost\n"
+     "myhostname = mail.example.org\n"),
+    ("level 3.6, interfaces by name, mydomain set",
+     "compatibility_level = 3.6\nmydomain = example.net\n"
+     "inet_interfaces = localhost, 127.0.0.1\ninet_protocols = all\n"),
+]
+
+# Defaults Postfix computes in code, not as $name expressions.
+COMPUTED_DEFAULTS = ("mynetworks", "myhostname", "mydomain")
+
+
+def default_refers_to_others(tmp):
+    """Every built-in parameter whose default (postconf -d, on an empty
+    directory: no master.cf adds service names) refers to another
+    parameter, and those Postfix computes from others."""
+    empty = os.path.join(tmp, "empty")
+    os.makedirs(empty, exist_ok=True)
+    rc, out, err = pc.run([pc.POSTCONF, "-c", empty, "-d"])
+    if rc != 0:
+        raise RuntimeError("postconf -d failed: " + err)
+    names = [n for n, v in pc.parse_kv(out) if "$" in v]
+    return sorted(set(names) | set(COMPUTED_DEFAULTS))
+
+
+def check_defaults(tmp, rep):
+    """pfsubmit param show -x NAME against postconf -c DIR -x NAME for
+    every default that refers to others, on each of DEFAULTS_MAINS."""
+    names = default_refers_to_others(tmp)
+    for n, (label, text) in enumerate(DEFAULTS_MAINS):
+        ctx = "defaults with %s" % label
+        d = pc.make_dir(os.path.join(tmp, "defaults%d" % n),
+                        b"smtp inet n - y - - smtpd\n", text.encode())
+        rc, out, err = pc.run([pc.PFSUBMIT, "-c", d, "-j", "param", "show",
+                               "-x"] + names)
+        if rc != 0:
+            rep.fail(ctx, "pfsubmit param show -x: exit %d: %s" % (
+                rc, err.strip()[:500]), kind="a command failed")
+            continue
+        got = {p["name"]: p["expanded"] for p in
+               json.loads(out)["parameters"]}
+        want = dict(pc.parse_kv(pc.postconf(d, "-x", *names)))
+        for name in names:
+            rep.eq(ctx, "param show -x %s" % name, pc.fold(want.get(name)),
+                   pc.fold(got.get(name)),
+                   kind="a default that refers to others")
+    return len(names)
+
+
 def main():
     pc.check_tools()
     t0 = time.time()
@@ -187,12 +255,15 @@ def main():
             except RuntimeError as e:
                 rep.fail(ctx, str(e), kind="a command failed")
             check_expect(label, services, rep)
+        ndef = check_defaults(tmp, rep)
     secs = time.time() - t0
     for note in rep.notes:
         print("note: " + note)
-    print("differential: %d fixture pairs (%d files) checked, %d comparisons, "
-          "%d mismatches, %.1f s" % (nfix, nfiles, rep.comparisons,
-                                     len(rep.mismatches), secs))
+    print("differential: %d fixture pairs (%d files) checked, %d defaults "
+          "that refer to others on %d main.cf files, %d comparisons, "
+          "%d mismatches, %.1f s" % (nfix, nfiles, ndef, len(DEFAULTS_MAINS),
+                                     rep.comparisons, len(rep.mismatches),
+                                     secs))
     if rep.mismatches:
         print("mismatches by kind:")
         rep.summary()

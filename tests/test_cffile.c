@@ -861,6 +861,164 @@ free_of_a_zeroed_file_is_harmless(void **state)
 	assert_null(f.path);
 }
 
+/* The answer of the linear scan cf_map replaced: last piece <= loff. */
+static size_t
+map_by_scan(const struct cf_piece *pc, size_t n, size_t loff)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (loff < pc[i + 1].loff)
+			break;
+	return i;
+}
+
+/* Many pieces, some empty (equal offsets): bisection agrees with a scan. */
+static void
+map_agrees_with_a_scan_over_many_pieces(void **state)
+{
+	struct cf_piece	*pc;
+	size_t		 n = 1000, i, loff = 0, off, k;
+
+	pc = xreallocarray(NULL, n, sizeof(*pc));
+	for (i = 0; i < n; i++) {
+		pc[i].line = i;
+		pc[i].off = 1;
+		pc[i].len = i % 7 == 3 ? 0 : i % 5 + 1;
+		pc[i].loff = loff;
+		loff += pc[i].len;
+	}
+	for (k = 0; k <= loff; k++) {
+		i = cf_map(pc, n, k, &off);
+		assert_int_equal(i, map_by_scan(pc, n, k));
+		assert_int_equal(off, pc[i].off + k - pc[i].loff);
+	}
+	free(pc);
+}
+
+/* has_text - does some message at line mention text? */
+static int
+has_text(const struct diag *d, size_t line, const char *text)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->m[i].sev == DIAG_ERR && d->m[i].line == line &&
+		    strstr(d->m[i].text, text) != NULL)
+			return 1;
+	return 0;
+}
+
+/* A file as cf_load accepted it, unedited, is within every limit. */
+static void
+check_limits_accepts_what_load_accepts(void **state)
+{
+	static const char text[] = "a = 1\n# c\n  more\nb = 2\n";
+	struct cf_file	 f;
+	struct diag	 d;
+
+	load(&f, text, sizeof(text) - 1);
+	diag_init(&d);
+	assert_int_equal(cf_check_limits(&f, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(cf_check_limits(&f, NULL), 0);
+	diag_free(&d);
+	cf_free(&f);
+}
+
+/*
+ * Continuation lines added one by one take an entry past 1 MiB (as
+ * repeated "set" does): the check names the entry's first line and says
+ * that nothing is written; exactly 1 MiB is still accepted, as by
+ * cf_load.
+ */
+static void
+check_limits_refuses_an_entry_an_edit_made_too_long(void **state)
+{
+	static const char text[] = "# head\nsmtpd_banner = x\nz = 1\n";
+	struct cf_file	 f;
+	struct diag	 d;
+	struct buf	 b, all;
+	char		*line;
+	size_t		 total, i;
+
+	load(&f, text, sizeof(text) - 1);
+	line = xmalloc(1001);
+	memset(line, 'y', 1000);
+	line[0] = ' ';
+	line[999] = '\n';
+	line[1000] = '\0';
+	/* "smtpd_banner = x\n" is 17 bytes: fill the entry to 1 MiB. */
+	for (total = 17; total + 1000 <= PF_MAX_ENTRY; total += 1000)
+		cf_line_insert(&f, 2, line, 1000);
+	buf_init(&b);
+	for (i = 0; i < PF_MAX_ENTRY - total - 1; i++)
+		buf_addc(&b, 'w');
+	buf_addc(&b, '\n');
+	b.p[0] = ' ';
+	cf_line_insert(&f, 2, b.p, b.len);
+	cf_group(&f);
+	diag_init(&d);
+	assert_int_equal(cf_check_limits(&f, &d), 0);
+	assert_int_equal(d.n, 0);
+	/* cf_load agrees: the same bytes are accepted. */
+	buf_init(&all);
+	cf_serialize(&f, &all);
+	{
+		struct cf_file	 g;
+
+		cf_init(&g, "test.cf");
+		assert_int_equal(cf_load(&g, all.p, all.len, &d), 0);
+		cf_free(&g);
+	}
+	/* One byte more is refused, as cf_load would refuse it. */
+	cf_line_insert(&f, 2, " \n", 2);
+	cf_group(&f);
+	assert_int_equal(cf_check_limits(&f, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.m[0].file, "test.cf");
+	assert_true(has_text(&d, 2, "the edit would make this entry longer "
+	    "than 1 MiB, which pfsubmit refuses to read; nothing written"));
+	diag_free(&d);
+	buf_free(&b);
+	buf_free(&all);
+	free(line);
+	cf_free(&f);
+}
+
+/* One physical line past 1 MiB, and a NUL byte, are refused too. */
+static void
+check_limits_refuses_a_long_line_and_a_nul(void **state)
+{
+	static const char text[] = "a = 1\nb = 2\n";
+	struct cf_file	 f;
+	struct diag	 d;
+	char		*big;
+
+	load(&f, text, sizeof(text) - 1);
+	big = xmalloc(PF_MAX_LINE + 2);
+	memset(big, 'x', PF_MAX_LINE + 1);
+	memcpy(big, "b = ", 4);
+	big[PF_MAX_LINE] = '\n';
+	cf_line_replace(&f, 1, big, PF_MAX_LINE + 1);
+	cf_group(&f);
+	diag_init(&d);
+	assert_int_equal(cf_check_limits(&f, &d), -1);
+	assert_true(has_text(&d, 2, "the edit would make this line longer "
+	    "than 1 MiB"));
+	/* Reported once, as a line, not again as its entry. */
+	assert_int_equal(d.n, 1);
+	diag_free(&d);
+	cf_line_replace(&f, 1, "b = \0\n", 6);
+	cf_group(&f);
+	diag_init(&d);
+	assert_int_equal(cf_check_limits(&f, &d), -1);
+	assert_true(has_text(&d, 2, "NUL byte"));
+	diag_free(&d);
+	free(big);
+	cf_free(&f);
+}
+
 int
 main(void)
 {
@@ -914,6 +1072,11 @@ main(void)
 		cmocka_unit_test(ensure_eol_adds_the_file_line_ending_once),
 		cmocka_unit_test(set_content_replaces_every_line),
 		cmocka_unit_test(free_of_a_zeroed_file_is_harmless),
+		cmocka_unit_test(map_agrees_with_a_scan_over_many_pieces),
+		cmocka_unit_test(check_limits_accepts_what_load_accepts),
+		cmocka_unit_test(
+		    check_limits_refuses_an_entry_an_edit_made_too_long),
+		cmocka_unit_test(check_limits_refuses_a_long_line_and_a_nul),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

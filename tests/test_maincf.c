@@ -9,6 +9,25 @@
 
 #include "test.h"
 
+/*
+ * Every reallocarray() of the code under test comes here (tests/
+ * test_maincf.wrap): big_reallocs counts those of 64 KiB or more while
+ * counting is on.  Growing an array by one element at a time makes one
+ * such call per element past 64 KiB; doubling makes a handful.
+ */
+void	*__wrap_reallocarray(void *, size_t, size_t);
+void	*__real_reallocarray(void *, size_t, size_t);
+static int	 counting;
+static size_t	 big_reallocs;
+
+void *
+__wrap_reallocarray(void *p, size_t n, size_t size)
+{
+	if (counting && size != 0 && n >= 65536 / size)
+		big_reallocs++;
+	return __real_reallocarray(p, n, size);
+}
+
 static int
 parse(struct mp_file *m, const char *text, struct diag *d)
 {
@@ -73,8 +92,8 @@ split_takes_the_name_up_to_white_space_or_equals(void **state)
 	size_t	 i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		assert_int_equal(mp_split(c[i].in, strlen(c[i].in), &name,
-		    &value), c[i].r);
+		assert_int_equal(cf_split_nameval(c[i].in, strlen(c[i].in),
+		    &name, &value), c[i].r);
 		if (c[i].r != 0)
 			continue;
 		assert_string_equal(name, c[i].name);
@@ -89,7 +108,7 @@ split_honours_the_length(void **state)
 {
 	char	*name, *value;
 
-	assert_int_equal(mp_split("a = bc", 5, &name, &value), 0);
+	assert_int_equal(cf_split_nameval("a = bc", 5, &name, &value), 0);
 	assert_string_equal(value, "b");
 	free(name);
 	free(value);
@@ -406,6 +425,32 @@ debian_fixture_has_no_problems(void **state)
 	free(path);
 }
 
+/*
+ * 200,000 parameters: the arrays grow geometrically, so parsing makes a
+ * few dozen large reallocations, not 200,000 (an allocator that cannot
+ * grow in place, such as ASan's, then copies O(n) bytes, not O(n^2)).
+ */
+static void
+many_parameters_grow_arrays_geometrically(void **state)
+{
+	struct mp_file	 m;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < 200000; i++)
+		buf_printf(&b, "p%zu = v%zu\n", i, i);
+	big_reallocs = 0;
+	counting = 1;
+	t_main(&m, b.p);
+	counting = 0;
+	assert_int_equal(m.npar, 200000);
+	assert_string_equal(mp_get(&m, "p199999")->value, "v199999");
+	assert_true(big_reallocs < 100);
+	mp_free(&m);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -430,6 +475,7 @@ main(void)
 		cmocka_unit_test(parse_again_after_an_edit_sees_the_new_lines),
 		cmocka_unit_test(many_parameters_are_all_found),
 		cmocka_unit_test(debian_fixture_has_no_problems),
+		cmocka_unit_test(many_parameters_grow_arrays_geometrically),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,25 @@
 
 #include "test.h"
 
+/*
+ * Every reallocarray() of the code under test comes here (tests/
+ * test_mastercf.wrap): big_reallocs counts those of 64 KiB or more
+ * while counting is on.  Growing by one element at a time makes one
+ * such call per element past 64 KiB; doubling makes a handful.
+ */
+void	*__wrap_reallocarray(void *, size_t, size_t);
+void	*__real_reallocarray(void *, size_t, size_t);
+static int	 counting;
+static size_t	 big_reallocs;
+
+void *
+__wrap_reallocarray(void *p, size_t n, size_t size)
+{
+	if (counting && size != 0 && n >= 65536 / size)
+		big_reallocs++;
+	return __real_reallocarray(p, n, size);
+}
+
 /* parse - load and parse text; returns what mc_parse returned */
 static int
 parse(struct mc_file *m, const char *text, struct diag *d)
@@ -299,11 +318,12 @@ split_nameval_follows_postfix(void **state)
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		if (c[i].name == NULL) {
-			assert_int_equal(mc_split_nameval(c[i].in, &name,
-			    &value), -1);
+			assert_true(cf_split_nameval(c[i].in,
+			    strlen(c[i].in), &name, &value) < 0);
 			continue;
 		}
-		assert_int_equal(mc_split_nameval(c[i].in, &name, &value), 0);
+		assert_int_equal(cf_split_nameval(c[i].in, strlen(c[i].in),
+		    &name, &value), 0);
 		assert_string_equal(name, c[i].name);
 		assert_string_equal(value, c[i].value);
 		free(name);
@@ -1305,6 +1325,123 @@ submission_services_are_inet_on_587_or_465(void **state)
 	}
 }
 
+/* Past a few overrides the lookup goes through an index: same answers. */
+static void
+last_override_of_a_name_wins_among_many(void **state)
+{
+	struct mc_file	 m;
+	const struct mc_service *s;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "x unix - - n - - smtp");
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "\n  -o p%zu=%zu", i % 13, i);
+	buf_adds(&b, "\n");
+	t_master(&m, b.p);
+	s = &m.svc[0];
+	assert_int_equal(s->nov, 40);
+	for (i = 0; i < 13; i++) {
+		/* the last i + 13k below 40 */
+		size_t	 last = i + 13 * ((39 - i) / 13);
+
+		assert_ptr_equal(mc_find_override(s, s->ov[i].name),
+		    &s->ov[last]);
+	}
+	assert_string_equal(mc_find_override(s, "p0")->value, "39");
+	assert_null(mc_find_override(s, "p13"));
+	assert_int_equal(s->ov[39].line, 40);
+	mc_free(&m);
+	buf_free(&b);
+}
+
+/*
+ * 70,000 overrides in one entry (under 1 MiB) and 50,000 services: the arrays double
+ * (a few large reallocations, not one per element), and every override
+ * knows its line.
+ */
+static void
+many_overrides_and_services_grow_geometrically(void **state)
+{
+	struct mc_file	 m;
+	const struct mc_service *s;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "x unix - - n - - smtp\n");
+	for (i = 0; i < 70000; i++)
+		buf_printf(&b, " -o a%zu=b\n", i);
+	for (i = 0; i < 50000; i++)
+		buf_printf(&b, "s%zu unix - - n - - smtp\n", i);
+	big_reallocs = 0;
+	counting = 1;
+	t_master(&m, b.p);
+	counting = 0;
+	assert_int_equal(m.nsvc, 50001);
+	s = &m.svc[0];
+	assert_int_equal(s->nov, 70000);
+	assert_int_equal(mc_find_override(s, "a69999")->line, 70000);
+	assert_int_equal(mc_find_override(s, "a0")->line, 1);
+	assert_true(big_reallocs < 200);
+	mc_free(&m);
+	buf_free(&b);
+}
+
+/* commented_block - a header and n option lines, commented out */
+static void
+commented_block(struct buf *b, size_t n)
+{
+	size_t	 i;
+
+	buf_adds(b, "smtp inet n - y - - smtpd\n");
+	buf_adds(b, "#submission inet n - y - - smtpd\n");
+	for (i = 0; i < n; i++)
+		buf_printf(b, "#  -o p%06zu=v\n", i);
+	buf_adds(b, "#  prose, not an option\n");
+	buf_adds(b, "pickup unix n - y 60 1 pickup\n");
+}
+
+/*
+ * A commented-out service is bounded like a live one: one that would
+ * be an entry longer than 1 MiB once uncommented stays a comment, with
+ * a warning; one just within the bound is a service.
+ */
+static void
+commented_out_service_past_the_entry_bound_stays_a_comment(void **state)
+{
+	struct mc_file	 m;
+	struct diag	 d;
+	struct buf	 b;
+	size_t		 n;
+
+	/* "#  -o p000000=v\n" is 16 bytes, 15 once uncommented. */
+	n = (PF_MAX_ENTRY - 40) / 15;
+	buf_init(&b);
+	commented_block(&b, n);
+	assert_int_equal(parse(&m, b.p, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(svc(&m, "submission", "inet", 0)->nov, n);
+	assert_int_equal(svc(&m, "submission", "inet", 0)->last, n + 1);
+	mc_free(&m);
+	diag_free(&d);
+
+	buf_reset(&b);
+	commented_block(&b, n + 10);
+	assert_int_equal(parse(&m, b.p, &d), 0);
+	assert_int_equal(find(&m, "submission", "inet", 0), -1);
+	assert_int_equal(m.nsvc, 2);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.m[0].sev, DIAG_WARN);
+	assert_int_equal(d.m[0].line, 2);
+	assert_non_null(strstr(d.m[0].text, "commented-out service longer "
+	    "than 1048576 bytes"));
+	mc_free(&m);
+	diag_free(&d);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1377,6 +1514,11 @@ main(void)
 		cmocka_unit_test(parse_again_gives_the_same_services),
 		cmocka_unit_test(port_of_inet_names),
 		cmocka_unit_test(submission_services_are_inet_on_587_or_465),
+		cmocka_unit_test(last_override_of_a_name_wins_among_many),
+		cmocka_unit_test(
+		    many_overrides_and_services_grow_geometrically),
+		cmocka_unit_test(
+		commented_out_service_past_the_entry_bound_stays_a_comment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
