@@ -634,6 +634,30 @@ const struct probe_cyrus *probe_cyrus(const char *, const char *);
 int	 probe_postconf_has(const char *, int, const char *);
 
 /*
+ * wire.c: what enable sets on the service so that clients can log in.
+ */
+#ifndef PATH_DOVECONF
+#define PATH_DOVECONF		"/usr/bin/doveconf"
+#endif
+#define WIRE_MAX	6
+struct wire {
+	const char	*sasl;	/* --sasl: dovecot, cyrus, none; NULL: find */
+	const char	*cert;	/* --cert, or NULL */
+	const char	*key;	/* --key, or NULL */
+	const char	*chain;	/* --chain-file, or NULL */
+	char		*name[WIRE_MAX];  /* owned: overrides to set */
+	char		*value[WIRE_MAX]; /* owned */
+	size_t		 n;
+	char		*sasl_found;	/* owned: the back end, or NULL */
+	char		*cert_found;	/* owned: the certificate, or NULL */
+	char		*dovecot_block;	/* owned: a listener to add, or NULL */
+};
+int	 wire_plan(struct conf *, const struct mc_service *, struct wire *,
+	    struct diag *, struct diag *);
+void	 wire_free(struct wire *);
+char	**wire_doveconf_listeners(const char *);
+
+/*
  * lint.c: what check reports beyond the parse.
  */
 void	 lint_run(struct conf *, struct diag *);
