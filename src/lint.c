@@ -35,12 +35,36 @@
  *			addresses (the second cannot bind)
  *   expand-syntax	a bare '$', an unterminated ${...} and the like
  *   expand-loop	$name nesting deeper than Postfix allows
+ *   smtpd-fatal	settings with which smtpd dies or fails every client:
+ *			no rejecting relay or recipient restriction, a
+ *			restriction without its argument, a restriction
+ *			class without a definition, an absolute Dovecot
+ *			path in a chroot, a bad *_tempfail_action
+ *   open-relay	a submission or SASL service whose restrictions let
+ *			a client that has not logged in relay
+ * and, asking the system (probe.c; not with --no-check):
+ *   sasl-type		smtpd_sasl_type not among postconf -a's plug-ins
+ *   sasl-backend	Dovecot's socket or Cyrus's smtpd.conf and
+ *			saslauthd missing or not answering (a warning
+ *			when it cannot be examined)
+ *   tls-files		certificate or key missing, unreadable, not
+ *			matching, expired (warning: expiring, wrong name)
+ *   map		a table whose type Postfix lacks or whose file or
+ *			indexed file is missing (warning: out of date)
  * Warnings are what works, but not as meant:
  *   duplicate-service	one port or name/type twice: master uses the last
  *   undefined-parameter  a $name that nothing defines
  *   submission-sasl	a submission service without SASL authentication
  *   submission-tls	a submission service that does not require TLS
  *   deprecated		smtpd_enforce_tls (Postfix 2.3 replaced it)
+ *   unknown-parameter	a name Postfix does not know and nothing uses
+ *			(postconf -n's "unused parameter")
+ *   submission-differ	two live submission services with different
+ *			restrictions or SASL/TLS settings
+ *
+ * The rules are the table at the end, one function each; those that ask
+ * the system are marked, and none of them runs with --no-check, which is
+ * for staging directories whose host is another one.
  */
 
 #include <stdarg.h>
@@ -56,6 +80,7 @@ struct lint {
 	struct conf	*c;
 	struct diag	*d;
 	struct strmap	 classes;	/* smtpd_restriction_classes names */
+	struct strmap	 said;		/* probe findings already made */
 };
 
 /* finding - a message whose text is formatted here, then quoted */
@@ -206,9 +231,21 @@ check_value(struct lint *l, const struct cf_file *f, size_t line,
     const char *where, const char *name, const char *value)
 {
 	const char	*def, *p;
-	char		*w;
+	char		*w, *last = NULL;
 	int		 skip = 0;
 
+	if (strcmp(name, "unknown_address_tempfail_action") == 0 ||
+	    strcmp(name, "unknown_helo_hostname_tempfail_action") == 0 ||
+	    strcmp(name, "unverified_recipient_tempfail_action") == 0 ||
+	    strcmp(name, "unverified_sender_tempfail_action") == 0) {
+		if (strcasecmp(value, "defer") != 0 &&
+		    strcasecmp(value, "defer_if_permit") != 0)
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%s%s = "
+			    "%s: smtpd dies (\"bad configuration\"); it "
+			    "takes defer or defer_if_permit", where, name,
+			    value);
+		return;
+	}
 	if (strcmp(name, "smtpd_tls_security_level") == 0) {
 		if (strcasecmp(value, "verify") == 0 ||
 		    strcasecmp(value, "secure") == 0 ||
@@ -257,7 +294,10 @@ check_value(struct lint *l, const struct cf_file *f, size_t line,
 			continue;
 		}
 		if (known_restriction(w)) {
-			skip = takes_argument(w);
+			if ((skip = takes_argument(w)) != 0) {
+				free(last);
+				last = xstrdup(w);
+			}
 			continue;
 		}
 		if (strchr(w, ':') != NULL || strmap_get(&l->classes, w))
@@ -266,6 +306,16 @@ check_value(struct lint *l, const struct cf_file *f, size_t line,
 		    "unknown restriction \"%s\"; smtpd answers 451 Server "
 		    "configuration error", where, name, w);
 	}
+	if (skip)
+		finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%s%s: %s needs "
+		    "an argument after it (%s); smtpd answers 451 4.3.5 "
+		    "Server configuration error to every client that reaches "
+		    "it", where, name, last, strcasecmp(last, "sleep") == 0 ?
+		    "a number of seconds" : strcasecmp(last,
+		    "check_policy_service") == 0 ? "inet:host:port or "
+		    "unix:path" : strncasecmp(last, "check_", 6) == 0 ?
+		    "a table, type:name" : "a domain name");
+	free(last);
 }
 
 /* Expansion and values of main.cf. */
@@ -302,25 +352,119 @@ lint_main(struct lint *l)
 	}
 }
 
-/* Daemons that take no argument but options: a word is fatal to them. */
-static int
-no_positional(const char *cmd)
+/*
+ * What each Postfix daemon takes after its options.  Most take nothing
+ * and die on any word ("unexpected command-line argument"); smtp(8) and
+ * lmtp(8) take flags= (Postfix 3.5), pipe(8) and spawn(8) a list of
+ * name=value attributes ending in argv=, and die on any other ("unknown
+ * attribute name").  Attribute names are compared without regard to
+ * case, as the daemons do.
+ */
+static const char *const no_attrs[] = { NULL };
+static const char *const smtp_attrs[] = { "flags=", NULL };
+static const char *const pipe_attrs[] = { "flags=", "user=", "directory=",
+	"chroot=", "eol=", "null_sender=", "size=", "argv=", NULL };
+static const char *const spawn_attrs[] = { "user=", "argv=", NULL };
+static const struct daemon {
+	const char		*name;
+	const char *const	*attrs;
+	const char		*flags;	/* the letters flags= takes */
+	int			 needs;	/* user= and argv= are required */
+} daemons[] = {
+	{ "smtpd", no_attrs, NULL, 0 }, { "postscreen", no_attrs, NULL, 0 },
+	{ "tlsproxy", no_attrs, NULL, 0 }, { "dnsblog", no_attrs, NULL, 0 },
+	{ "cleanup", no_attrs, NULL, 0 }, { "qmgr", no_attrs, NULL, 0 },
+	{ "oqmgr", no_attrs, NULL, 0 }, { "pickup", no_attrs, NULL, 0 },
+	{ "local", no_attrs, NULL, 0 }, { "virtual", no_attrs, NULL, 0 },
+	{ "bounce", no_attrs, NULL, 0 },
+	{ "trivial-rewrite", no_attrs, NULL, 0 },
+	{ "showq", no_attrs, NULL, 0 }, { "error", no_attrs, NULL, 0 },
+	{ "discard", no_attrs, NULL, 0 }, { "anvil", no_attrs, NULL, 0 },
+	{ "scache", no_attrs, NULL, 0 }, { "tlsmgr", no_attrs, NULL, 0 },
+	{ "verify", no_attrs, NULL, 0 }, { "flush", no_attrs, NULL, 0 },
+	{ "proxymap", no_attrs, NULL, 0 }, { "postlogd", no_attrs, NULL, 0 },
+	{ "qmqpd", no_attrs, NULL, 0 },
+	{ "smtp", smtp_attrs, "DORX", 0 }, { "lmtp", smtp_attrs, "DORX", 0 },
+	{ "pipe", pipe_attrs, "BDFORXhqu.>", 1 },
+	{ "spawn", spawn_attrs, NULL, 1 },
+};
+
+/* daemon_of - the row of the Postfix daemon cmd runs, or NULL */
+static const struct daemon *
+daemon_of(const char *cmd)
 {
-	static const char *const d[] = {
-		"smtpd", "postscreen", "tlsproxy", "dnsblog", "cleanup",
-		"qmgr", "oqmgr", "pickup", "smtp", "lmtp", "local", "virtual",
-		"bounce", "trivial-rewrite", "showq", "error", "discard",
-		"anvil", "scache", "tlsmgr", "verify", "flush", "proxymap",
-		"postlogd", "qmqpd", NULL
-	};
 	const char	*b = strrchr(cmd, '/');
 	size_t		 i;
 
 	b = b != NULL ? b + 1 : cmd;
-	for (i = 0; d[i] != NULL; i++)
-		if (strcmp(d[i], b) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++)
+		if (strcmp(daemons[i].name, b) == 0)
+			return &daemons[i];
+	return NULL;
+}
+
+/* attr_of - the attribute name= that word starts with, or NULL */
+static const char *
+attr_of(const struct daemon *dm, const char *w)
+{
+	size_t	 i;
+
+	for (i = 0; dm->attrs[i] != NULL; i++)
+		if (strncasecmp(w, dm->attrs[i], strlen(dm->attrs[i])) == 0)
+			return dm->attrs[i];
+	return NULL;
+}
+
+/* lint_arguments - the words after a daemon's options, as it reads them */
+static void
+lint_arguments(struct lint *l, const struct mc_service *s)
+{
+	const struct daemon *dm = daemon_of(s->field[MCF_COMMAND]);
+	const struct cf_file *f = &l->c->master.cf;
+	const char	*svc = s->field[MCF_SERVICE], *a, *w, *cp;
+	size_t		 k, off, line;
+	int		 user = 0, argv = 0;
+
+	if (dm == NULL)
+		return;
+	for (k = s->pos; k < s->ntok && !argv; k++) {
+		w = s->tok[k].text;
+		line = s->pc[cf_map(s->pc, s->npc, s->tok[k].off, &off)].line;
+		if ((a = attr_of(dm, w)) == NULL) {
+			if (dm->attrs[0] == NULL)
+				finding(l, DIAG_ERR, f, line, "stray-argument",
+				    "service %.60s: \"%.40s\" is not an -o "
+				    "option; %s dies on it (an uncommented "
+				    "comment?)", svc, w, s->field[MCF_COMMAND]);
+			else
+				finding(l, DIAG_ERR, f, line, "stray-argument",
+				    "service %.60s: \"%.40s\" is not an "
+				    "attribute %s takes (%s...); it dies with "
+				    "\"unknown attribute name\"", svc, w,
+				    dm->name, dm->attrs[0]);
+			return;
+		}
+		if (strcmp(a, "user=") == 0)
+			user = 1;
+		else if (strcmp(a, "argv=") == 0)
+			argv = 1;
+		else if (strcmp(a, "flags=") == 0 && dm->flags != NULL) {
+			for (cp = w + strlen(a); *cp != '\0'; cp++)
+				if (strchr(dm->flags, *cp) == NULL) {
+					finding(l, DIAG_ERR, f, line,
+					    "stray-argument", "service %.60s: "
+					    "%s has no flag '%c' (it takes "
+					    "%s); it dies on it", svc,
+					    dm->name, *cp, dm->flags);
+					break;
+				}
+		}
+	}
+	if (dm->needs && (!user || !argv))
+		finding(l, DIAG_ERR, f, s->first, "stray-argument", "service "
+		    "%.60s: %s needs %s; it dies without", svc, dm->name,
+		    !user && !argv ? "user= and argv=" : !user ? "user=" :
+		    "argv=");
 }
 
 /* effective - a service's value of name: override, main.cf, default */
@@ -369,16 +513,7 @@ lint_service(struct lint *l, const struct mc_service *s)
 		finding(l, DIAG_ERR, f, s->first, "master-refuses", "service "
 		    "%.60s: wakeup \"%s\"; master(8) wants a number", svc,
 		    s->field[MCF_WAKEUP]);
-	if (s->pos < s->ntok && no_positional(s->field[MCF_COMMAND])) {
-		size_t	 off, line;
-
-		line = s->pc[cf_map(s->pc, s->npc, s->tok[s->pos].off,
-		    &off)].line;
-		finding(l, DIAG_ERR, f, line, "stray-argument", "service "
-		    "%.60s: \"%.40s\" is not an -o option; %s dies on it (an "
-		    "uncommented comment?)", svc, s->tok[s->pos].text,
-		    s->field[MCF_COMMAND]);
-	}
+	lint_arguments(l, s);
 	where = xprintf("%s/%s: -o ", svc, s->field[MCF_TYPE]);
 	for (k = 0; k < s->nov; k++) {
 		o = &s->ov[k];
@@ -422,12 +557,26 @@ lint_service(struct lint *l, const struct mc_service *s)
 	    strcasecmp(level, "secure") != 0 &&
 	    strcasecmp(level, "fprint") != 0 &&
 	    strcasecmp(wrap, "yes") != 0 &&
-	    (*level != '\0' || strcasecmp(enforce, "yes") != 0))
-		finding(l, DIAG_WARN, f, s->first, "submission-tls",
-		    "submission service %.60s: TLS is not required "
-		    "(smtpd_tls_security_level = encrypt, or "
-		    "smtpd_tls_wrappermode = yes): passwords may cross the "
-		    "network in clear text", svc);
+	    (*level != '\0' || strcasecmp(enforce, "yes") != 0)) {
+		/*
+		 * smtpd reads smtpd_enforce_tls only while the level is
+		 * empty: a main.cf "may" (Debian's) turns an Apple-style
+		 * -o smtpd_enforce_tls=yes off.
+		 */
+		if (strcasecmp(enforce, "yes") == 0)
+			finding(l, DIAG_WARN, f, s->first, "submission-tls",
+			    "submission service %.60s: TLS is not required: "
+			    "smtpd_enforce_tls = yes counts only while "
+			    "smtpd_tls_security_level is empty, and it is "
+			    "\"%.20s\" here; add -o smtpd_tls_security_level="
+			    "encrypt", svc, level);
+		else
+			finding(l, DIAG_WARN, f, s->first, "submission-tls",
+			    "submission service %.60s: TLS is not required "
+			    "(smtpd_tls_security_level = encrypt, or "
+			    "smtpd_tls_wrappermode = yes): passwords may "
+			    "cross the network in clear text", svc);
+	}
 	free(sasl);
 	free(level);
 	free(enforce);
@@ -438,8 +587,10 @@ lint_service(struct lint *l, const struct mc_service *s)
  * Two live services on one port.  master(8) keys inet services by
  * address and port: the same key twice means the last wins; a service
  * on all addresses next to one on a single address of the same port
- * cannot both bind.  Sorted by port, so that only services of one port
- * are compared with each other.
+ * cannot both bind.  Sorted by port, then file order; each service is
+ * compared with the last one before it of its address (duplicate) and
+ * with the last one before it of the other kind (port-conflict), so
+ * that n services on one port cost n log n, and say n things, not n^2.
  */
 struct portent {
 	int		 port;
@@ -462,8 +613,10 @@ lint_ports(struct lint *l)
 {
 	const struct mc_service *a, *b;
 	struct portent	*pe;
-	char		*host, *port;
-	size_t		 i, j, n = 0;
+	struct strmap	 last;		/* "port host" -> index + 1 */
+	char		*host, *port, *key;
+	size_t		 i, n = 0, start = 0, lastwild = 0, lastone = 0;
+	intptr_t	 prev;
 	int		 num;
 
 	pe = xreallocarray(NULL, l->c->master.nsvc + 1, sizeof(*pe));
@@ -483,12 +636,18 @@ lint_ports(struct lint *l)
 		n++;
 	}
 	qsort(pe, n, sizeof(*pe), portent_cmp);
+	strmap_init(&last);
 	for (i = 0; i < n; i++) {
+		if (i == 0 || pe[i].port != pe[i - 1].port) {
+			start = i;
+			lastwild = lastone = 0;	/* index + 1 in pe */
+		}
 		a = &l->c->master.svc[pe[i].svc];
-		for (j = i; j-- > 0 && pe[j].port == pe[i].port;) {
-			b = &l->c->master.svc[pe[j].svc];
-			if (strcmp(pe[i].host, pe[j].host) == 0 &&
-			    strcmp(a->field[MCF_SERVICE],
+		key = xprintf("%d %s", pe[i].port, pe[i].host);
+		prev = (intptr_t)strmap_get(&last, key);
+		if (prev != 0 && (size_t)prev - 1 >= start) {
+			b = &l->c->master.svc[pe[prev - 1].svc];
+			if (strcmp(a->field[MCF_SERVICE],
 			    b->field[MCF_SERVICE]) != 0)
 				finding(l, DIAG_WARN, &l->c->master.cf,
 				    a->first, "duplicate-service", "%.60s/inet "
@@ -497,17 +656,25 @@ lint_ports(struct lint *l)
 				    a->field[MCF_SERVICE],
 				    b->field[MCF_SERVICE], b->first + 1,
 				    pe[i].port);
-			else if ((*pe[i].host == '\0') !=
-			    (*pe[j].host == '\0'))
-				finding(l, DIAG_ERR, &l->c->master.cf,
-				    a->first, "port-conflict", "%.60s/inet and "
-				    "%.60s/inet (line %zu) both listen on port "
-				    "%d, one on all addresses: the second "
-				    "cannot bind", a->field[MCF_SERVICE],
-				    b->field[MCF_SERVICE], b->first + 1,
-				    pe[i].port);
 		}
+		strmap_put(&last, key, (void *)(intptr_t)(i + 1));
+		free(key);
+		prev = (intptr_t)(*pe[i].host == '\0' ? lastone : lastwild);
+		if (prev != 0) {
+			b = &l->c->master.svc[pe[prev - 1].svc];
+			finding(l, DIAG_ERR, &l->c->master.cf, a->first,
+			    "port-conflict", "%.60s/inet and %.60s/inet (line "
+			    "%zu) both listen on port %d, one on all "
+			    "addresses: the second cannot bind",
+			    a->field[MCF_SERVICE], b->field[MCF_SERVICE],
+			    b->first + 1, pe[i].port);
+		}
+		if (*pe[i].host == '\0')
+			lastwild = i + 1;
+		else
+			lastone = i + 1;
 	}
+	strmap_free(&last);
 	for (i = 0; i < n; i++)
 		free(pe[i].host);
 	free(pe);

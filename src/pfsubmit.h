@@ -32,6 +32,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 /* The Makefile passes its VERSION. */
 #ifndef PFSUBMIT_VERSION
@@ -638,6 +639,76 @@ int	 arg_check_service(const char *);
 int	 arg_check_value(const char *, const char *, int);
 int	 arg_has_space(const char *);
 int	 arg_read_secret(const char *, char *, size_t);
+
+/*
+ * probe.c: what check learns from the system (files, sockets,
+ * certificates, postconf's lists), each answer kept for the run.
+ */
+#define PROBE_TIMEOUT_MS	5000	/* a socket, connect to last answer */
+#define PROBE_EXPIRY_DAYS	14	/* a certificate expiring: warning */
+#define PROBE_TLS_MAX		6
+enum probe_kind {
+	PROBE_NONE,		/* nothing there (err says why) */
+	PROBE_REG,
+	PROBE_SOCK,
+	PROBE_DIR,
+	PROBE_OTHER
+};
+struct probe_file {
+	enum probe_kind	 kind;
+	int		 err;	/* errno of stat, or of the open */
+	int		 readable; /* a regular file root could open */
+	struct timespec	 mtime;
+};
+struct probe_auth {
+	int		 ok;	/* 1: the handshake went through */
+	char		*why;	/* owned: why not, or NULL */
+	char		*mechs;	/* owned: the mechanisms offered */
+};
+struct probe_tls {
+	size_t		 n;
+	enum diag_sev	 sev[PROBE_TLS_MAX];
+	char		*text[PROBE_TLS_MAX];	/* owned */
+};
+struct probe_cyrus {
+	char		*file;	/* owned: the name.conf found, or NULL */
+	int		 readable;
+	char		*pwcheck; /* owned: pwcheck_method, or NULL */
+	char		*saslauthd; /* owned: saslauthd_path, or NULL */
+};
+void	 probe_set_root(const char *);
+void	 probe_set_timeout(int);
+void	 probe_reset(void);
+char	*probe_path(const char *);
+const struct probe_file *probe_file(const char *);
+const struct probe_auth *probe_dovecot(const char *);
+const struct probe_tls *probe_tls(const char *, const char *, const char *);
+const struct probe_cyrus *probe_cyrus(const char *, const char *);
+int	 probe_postconf_has(const char *, int, const char *);
+
+/*
+ * wire.c: what enable sets on the service so that clients can log in.
+ */
+#ifndef PATH_DOVECONF
+#define PATH_DOVECONF		"/usr/bin/doveconf"
+#endif
+#define WIRE_MAX	6
+struct wire {
+	const char	*sasl;	/* --sasl: dovecot, cyrus, none; NULL: find */
+	const char	*cert;	/* --cert, or NULL */
+	const char	*key;	/* --key, or NULL */
+	const char	*chain;	/* --chain-file, or NULL */
+	char		*name[WIRE_MAX];  /* owned: overrides to set */
+	char		*value[WIRE_MAX]; /* owned */
+	size_t		 n;
+	char		*sasl_found;	/* owned: the back end, or NULL */
+	char		*cert_found;	/* owned: the certificate, or NULL */
+	char		*dovecot_block;	/* owned: a listener to add, or NULL */
+};
+int	 wire_plan(struct conf *, const struct mc_service *, struct wire *,
+	    struct diag *, struct diag *);
+void	 wire_free(struct wire *);
+char	**wire_doveconf_listeners(const char *);
 
 /*
  * lint.c: what check reports beyond the parse.
