@@ -554,6 +554,29 @@ void	 txn_note(struct txn *, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));
 
 /*
+ * verify.c: talk SMTP to a live service as a mail client does, and
+ * report what it meets.  Other commands (enable) prove their work with
+ * vf_verify().
+ */
+struct vf_opts {
+	const char	*host;		/* NULL: where the service listens */
+	int		 port;		/* 0: the service's */
+	const char	*tls_name;	/* the certificate's name; NULL: found */
+	const char	*cafile;	/* trust this PEM file, not the store */
+	int		 insecure;	/* send the password to any certificate */
+	const char	*user;		/* NULL: do not log in */
+	const char	*pass;		/* borrowed: the caller wipes it */
+	const char	*mech;		/* "plain", "login"; NULL: offered */
+	const char	*from;		/* NULL: the login, or postmaster@ */
+	const char	*to;		/* NULL: outside mydestination */
+	const char	*send_to;	/* send a test message here, or NULL */
+	int		 timeout;	/* seconds per reply; 0: 10 */
+};
+int	 vf_tls_init(void);
+int	 vf_verify(struct conf *, const char *, const struct vf_opts *, int,
+	    FILE *);
+
+/*
  * Options common to all commands (main.c).
  */
 struct opts {

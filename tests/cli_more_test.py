@@ -179,13 +179,24 @@ class SmtpServer(threading.Thread):
       starttls  the STARTTLS reply; the handshake follows when it begins
                 with 220, unless handshake=False: then plain text follows
       mail, rcpt, rset, auth, quit
-                the replies to those commands
+                the replies to those commands; mail_auth and rcpt_auth
+                after a successful AUTH (235)
+      data, data_end
+                the replies to DATA and to the message's final dot
       reset_on  a verb: when it comes, reset the connection (RST) instead
-                of answering
+                of answering; close_on: close it (FIN)
+      delay     seconds to wait before each reply
+      trickle   send every reply one byte at a time, this many seconds
+                apart
+      tls_trickle
+                instead of a TLS handshake (implicit, or after STARTTLS),
+                send the start of a TLS record one byte a second, for
+                ever
 
     implicit: TLS from the first byte.  Records every command line it
     reads (received), each AUTH PLAIN payload decoded (auth_payloads),
-    and an exception that ended the session (error)."""
+    each AUTH LOGIN user and password (login_payloads), the message
+    (message) and an exception that ended the session (error)."""
 
     DEFAULTS = dict(banner=b"220 test.example ESMTP scripted\r\n",
                     ehlo=EHLO_PLAIN, ehlo_tls=EHLO_TLS,
@@ -194,9 +205,14 @@ class SmtpServer(threading.Thread):
                     mail=b"250 2.1.0 Ok\r\n",
                     rcpt=b"554 5.7.1 <pfsubmit-verify@example.net>: "
                          b"Relay access denied\r\n",
+                    mail_auth=b"250 2.1.0 Ok\r\n",
+                    rcpt_auth=b"250 2.1.5 Ok\r\n",
+                    data=b"354 End data with <CR><LF>.<CR><LF>\r\n",
+                    data_end=b"250 2.0.0 Ok: queued as 4Xyz1234AB\r\n",
                     rset=b"250 2.0.0 Ok\r\n",
                     auth=b"235 2.7.0 Authentication successful\r\n",
-                    quit=b"221 2.0.0 Bye\r\n", reset_on=None)
+                    quit=b"221 2.0.0 Bye\r\n", reset_on=None,
+                    close_on=None, delay=0, trickle=0, tls_trickle=False)
 
     def __init__(self, cert=None, implicit=False, **script):
         super().__init__(daemon=True)
@@ -211,6 +227,8 @@ class SmtpServer(threading.Thread):
             self.ctx.load_cert_chain(*cert)
         self.received = []
         self.auth_payloads = []
+        self.login_payloads = []
+        self.message = None
         self.error = None
         self.tls_done = False
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -237,38 +255,76 @@ class SmtpServer(threading.Thread):
                     pass
             self.sock.close()
 
+    def send(self, conn, data):
+        s = self.script
+        if s["delay"]:
+            time.sleep(s["delay"])
+        if not s["trickle"]:
+            conn.sendall(data)
+            return
+        for i in range(len(data)):
+            conn.sendall(data[i:i + 1])
+            time.sleep(s["trickle"])
+
+    def trickle_tls(self, conn):
+        """A TLS record header that announces 16 KB, then a byte a
+        second until the client goes (at most 120 s)."""
+        conn.sendall(b"\x16\x03\x03\x40\x00")
+        for _ in range(120):
+            time.sleep(1)
+            try:
+                conn.sendall(b"\x02")
+            except OSError:
+                return
+
     def session(self, conn):
         s = self.script
         if self.implicit:
+            if s["tls_trickle"]:
+                self.trickle_tls(conn)
+                return conn
             conn = self.ctx.wrap_socket(conn, server_side=True)
             self.tls_done = True
         tls = self.implicit
+        authed = False
         if s["banner"] is None:
             while conn.recv(4096):      # until the client gives up
                 pass
             return conn
-        conn.sendall(s["banner"])
+        self.send(conn, s["banner"])
         buf = b""
-        while True:
+
+        def readline():
+            nonlocal buf
             while b"\n" not in buf:
                 data = conn.recv(4096)
                 if not data:
-                    return conn
+                    return None
                 buf += data
             line, buf = buf.split(b"\n", 1)
-            line = line.rstrip(b"\r")
+            return line.rstrip(b"\r")
+
+        while True:
+            line = readline()
+            if line is None:
+                return conn
             self.received.append(line)
             verb = line.split(b" ", 1)[0].upper()
             if verb == s["reset_on"]:
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                 struct.pack("ii", 1, 0))
                 return conn
+            if verb == s["close_on"]:
+                return conn
             if verb in (b"EHLO", b"HELO"):
-                conn.sendall(s["ehlo_tls"] if tls else s["ehlo"])
+                self.send(conn, s["ehlo_tls"] if tls else s["ehlo"])
             elif verb == b"STARTTLS":
-                conn.sendall(s["starttls"])
+                self.send(conn, s["starttls"])
                 if not s["starttls"].startswith(b"220"):
                     continue
+                if s["tls_trickle"]:
+                    self.trickle_tls(conn)
+                    return conn
                 if not s["handshake"]:
                     conn.sendall(b"this is not a TLS handshake\r\n")
                     continue
@@ -280,18 +336,45 @@ class SmtpServer(threading.Thread):
                 words = line.split()
                 if len(words) >= 3 and words[1].upper() == b"PLAIN":
                     self.auth_payloads.append(base64.b64decode(words[2]))
-                conn.sendall(s["auth"])
+                elif len(words) == 2 and words[1].upper() == b"LOGIN":
+                    self.send(conn, b"334 VXNlcm5hbWU6\r\n")
+                    u = readline()
+                    if u is None:
+                        return conn
+                    self.send(conn, b"334 UGFzc3dvcmQ6\r\n")
+                    p = readline()
+                    if p is None:
+                        return conn
+                    self.login_payloads.append((base64.b64decode(u),
+                                                base64.b64decode(p)))
+                authed = s["auth"].startswith(b"235")
+                self.send(conn, s["auth"])
             elif verb == b"MAIL":
-                conn.sendall(s["mail"])
+                self.send(conn, s["mail_auth"] if authed else s["mail"])
             elif verb == b"RCPT":
-                conn.sendall(s["rcpt"])
+                self.send(conn, s["rcpt_auth"] if authed else s["rcpt"])
+            elif verb == b"DATA":
+                self.send(conn, s["data"])
+                if not s["data"].startswith(b"354"):
+                    continue
+                msg = []
+                while True:
+                    l = readline()
+                    if l is None:
+                        return conn
+                    if l == b".":
+                        break
+                    msg.append(l)
+                self.message = b"\r\n".join(msg)
+                self.send(conn, s["data_end"])
             elif verb == b"RSET":
-                conn.sendall(s["rset"])
+                self.send(conn, s["rset"])
             elif verb == b"QUIT":
-                conn.sendall(s["quit"])
+                self.send(conn, s["quit"])
                 return conn
             else:
-                conn.sendall(b"502 5.5.2 Error: command not recognized\r\n")
+                self.send(conn, b"502 5.5.2 Error: command not "
+                          b"recognized\r\n")
 
 
 def free_port():
@@ -309,8 +392,11 @@ ITEM_RE = re.compile(r"^(pass|fail|warn|skip)  (\S+) +(.*)$")
 GOOD_STARTTLS = [("connect", "pass"), ("banner", "pass"), ("ehlo", "pass"),
                  ("starttls", "pass"), ("no-auth-before-tls", "pass"),
                  ("tls", "pass"), ("certificate", "pass"),
-                 ("certificate-trust", "warn"), ("auth-offered", "pass"),
-                 ("relay-refused", "pass")]
+                 ("certificate-trust", "warn"), ("certificate-name", "warn"),
+                 ("auth-offered", "pass"), ("relay-refused", "pass")]
+
+# What follows a successful login: the authenticated MAIL and RCPT.
+GOOD_AUTH = [("auth", "pass"), ("mail-from", "pass"), ("rcpt-to", "pass")]
 
 
 class Verify(unittest.TestCase):
@@ -320,6 +406,9 @@ class Verify(unittest.TestCase):
         self.tmp = Tmp()
         self.addCleanup(self.tmp.cleanup)
         self._cert = None
+        # An empty configuration directory: /etc/postfix is never read.
+        self.etc = self.tmp.path("etc")
+        os.mkdir(self.etc)
 
     def cert(self):
         if OPENSSL is None:
@@ -334,8 +423,8 @@ class Verify(unittest.TestCase):
         return srv
 
     def verify(self, *args, input=b"", env=None, timeout=60):
-        r = run([PFSUBMIT, "verify"] + list(args), input=input, env=env,
-                timeout=timeout)
+        r = run([PFSUBMIT, "-c", self.etc, "verify"] + list(args),
+                input=input, env=env, timeout=timeout)
         self.assertEqual(control_bytes(r.err), [], r)
         self.assertEqual(control_bytes(r.out), [], r)
         return r
@@ -352,7 +441,8 @@ class Verify(unittest.TestCase):
         except ValueError:
             self.fail("verify -j printed no JSON:%s" % r)
         self.assertEqual(set(d), {"service", "host", "port", "implicit_tls",
-                                  "items", "ok"}, r)
+                                  "tls_name", "items", "queue_id",
+                                  "log_file", "log", "ok"}, r)
         self.assertEqual((d["host"], d["port"]), ("127.0.0.1", srv.port))
         for it in d["items"]:
             self.assertEqual(set(it), {"name", "status", "detail"}, it)
@@ -406,7 +496,14 @@ class Verify(unittest.TestCase):
                           d["implicit_tls"]),
                          ("127.0.0.1:%d" % srv.port, "127.0.0.1", srv.port,
                           False))
-        self.assertEqual(self.items(d), GOOD_STARTTLS + [("auth", "skip")])
+        # The host is not --host: the banner is compared with myhostname
+        # (this machine's, worked out: not test.example).
+        self.assertEqual(self.items(d), GOOD_STARTTLS[:2] +
+                         [("banner-name", "warn")] + GOOD_STARTTLS[2:] +
+                         [("auth", "skip")])
+        self.assertIn(", but myhostname is ", self.detail(d, "banner-name"))
+        self.assertTrue(self.detail(d, "banner-name").endswith(
+            ": is this the right server?"), d)
         self.assertEqual(r.rc, 0, r)
 
     # --- the whole dialogue -----------------------------------------------
@@ -449,14 +546,15 @@ class Verify(unittest.TestCase):
         srv = self.server(implicit=True)
         pw = self.tmp.write("pw", b"secret\n")
         d, r = self.verify_json(srv, "submissions", "--user", "alice",
-                                "--password-file", pw, rc=0)
+                                "--password-file", pw, "--insecure", rc=0)
         self.assertEqual(d["implicit_tls"], True)
         self.assertEqual(d["service"], "submissions")
         self.assertEqual(self.items(d), [
             ("connect", "pass"), ("tls", "pass"), ("banner", "pass"),
             ("ehlo", "pass"), ("certificate", "pass"),
-            ("certificate-trust", "warn"), ("auth-offered", "pass"),
-            ("relay-refused", "pass"), ("auth", "pass")])
+            ("certificate-trust", "warn"), ("certificate-name", "warn"),
+            ("auth-offered", "pass"), ("relay-refused", "pass")] +
+            GOOD_AUTH)
         self.assertRegex(self.detail(d, "tls"), r"^TLS first: TLSv1\.[23], ")
         self.assertEqual(srv.received[0], b"EHLO pfsubmit.invalid")
         self.assertNotIn(b"STARTTLS", srv.received)
@@ -468,21 +566,22 @@ class Verify(unittest.TestCase):
         d, r = self.verify_json(srv, "submissions", rc=1)
         self.assertEqual(self.items(d), [("connect", "pass"),
                                          ("tls", "fail")])
-        self.assertEqual(self.detail(d, "tls"), "no TLS handshake on "
-                         "connect (port %d should speak TLS first)" %
-                         srv.port)
+        self.assertTrue(self.detail(d, "tls").startswith(
+            "no TLS handshake on connect (port %d should speak TLS "
+            "first): TLS handshake failed: " % srv.port), d)
 
     # --- the banner and the reply syntax -----------------------------------
 
     def banner_fails(self, banner, detail="expected 220, got no valid reply",
-                     timeout=60):
+                     timeout=60, args=()):
         # With a certificate: a banner wrongly accepted goes on to TLS.
         srv = self.server(banner=banner)
-        d, r = self.verify_json(srv, rc=1, timeout=timeout)
+        d, r = self.verify_json(srv, *args, rc=1, timeout=timeout)
         self.assertEqual(self.items(d), [("connect", "pass"),
                                          ("banner", "fail")], r)
         if detail is not None:
-            self.assertEqual(self.detail(d, "banner"), detail)
+            self.assertTrue(self.detail(d, "banner").startswith(detail),
+                            d)
         return d, r
 
     def test_banner_not_220(self):
@@ -522,7 +621,9 @@ class Verify(unittest.TestCase):
         self.assertEqual(self.detail(d, "banner"), "x")
 
     def test_reply_of_101_lines_fails(self):
-        self.banner_fails(b"220-x\r\n" * 100 + b"220 last\r\n")
+        d, r = self.banner_fails(b"220-x\r\n" * 100 + b"220 last\r\n")
+        self.assertEqual(self.detail(d, "banner"), "expected 220, got no "
+                         "valid reply (a reply of more than 100 lines)")
 
     def test_line_of_1000_bytes_is_accepted(self):
         """1000 bytes with the CRLF: RFC 5321's limit for a text line."""
@@ -532,19 +633,24 @@ class Verify(unittest.TestCase):
         self.assertEqual(self.items(d)[1], ("banner", "pass"))
 
     def test_line_over_1000_bytes_fails(self):
-        self.banner_fails(b"220 " + b"x" * 2000 + b"\r\n")
+        self.banner_fails(b"220 " + b"x" * 2000 + b"\r\n",
+                          "expected 220, got no reply (a reply line longer "
+                          "than 1000 bytes)")
 
     def test_line_of_1001_bytes_before_crlf_fails(self):
         """The manual: "at most 100 lines of at most 1000 bytes".  Found:
         a line of 1001 bytes (1003 with the CRLF) is accepted; the buffer
         is VF_MAXLINE + 3 and only n >= size is refused."""
-        self.banner_fails(b"220 " + b"x" * 997 + b"\r\n")
+        self.banner_fails(b"220 " + b"x" * 997 + b"\r\n",
+                          "expected 220, got no reply (a reply line longer "
+                          "than 1000 bytes)")
 
     def test_no_reply_times_out(self):
         """The one slow case: a server that never greets.  Every reply
         has a 10 second deadline."""
         t0 = time.monotonic()
-        d, r = self.banner_fails(None, timeout=40)
+        d, r = self.banner_fails(None, "expected 220, got no reply (no "
+                                 "answer within 10 seconds)", timeout=40)
         secs = time.monotonic() - t0
         self.assertGreaterEqual(secs, 9, "gave up too early")
         self.assertLess(secs, 25, "the deadline is 10 seconds")
@@ -557,7 +663,8 @@ class Verify(unittest.TestCase):
         self.assertEqual(self.items(d), [("connect", "pass"),
                                          ("banner", "pass"),
                                          ("ehlo", "fail")])
-        self.assertEqual(self.detail(d, "ehlo"), "EHLO refused")
+        self.assertEqual(self.detail(d, "ehlo"), "EHLO refused: 502 5.5.2 "
+                         "no EHLO here")
 
     def test_no_starttls_offered(self):
         srv = self.server(tls=False, ehlo=b"250-test.example\r\n"
@@ -568,7 +675,8 @@ class Verify(unittest.TestCase):
                                          ("ehlo", "pass"),
                                          ("starttls", "fail")])
         self.assertEqual(self.detail(d, "starttls"),
-                         "EHLO does not offer STARTTLS")
+                         "EHLO does not offer STARTTLS: 250-test.example"
+                         "\\n250 8BITMIME")
 
     def test_auth_before_tls(self):
         srv = self.server(ehlo=b"250-test.example\r\n250-AUTH PLAIN\r\n"
@@ -587,30 +695,39 @@ class Verify(unittest.TestCase):
         d, r = self.verify_json(srv, rc=1)
         self.assertEqual(self.items(d), GOOD_STARTTLS[:5] +
                          [("tls", "fail")])
-        self.assertEqual(self.detail(d, "tls"), "STARTTLS failed")
+        # The server's reason, not just "failed".
+        self.assertEqual(self.detail(d, "tls"), "STARTTLS refused: 454 "
+                         "4.7.0 TLS not available")
 
     def test_starttls_handshake_fails(self):
         srv = self.server(handshake=False)
         d, r = self.verify_json(srv, rc=1)
         self.assertEqual(self.items(d), GOOD_STARTTLS[:5] +
                          [("tls", "fail")])
+        self.assertTrue(self.detail(d, "tls").startswith(
+            "TLS handshake failed: "), d)
 
     def test_ehlo_after_tls_refused(self):
         srv = self.server(ehlo_tls=b"421 4.7.0 closing\r\n")
         d, r = self.verify_json(srv, rc=1)
         self.assertEqual(self.items(d), GOOD_STARTTLS[:6] +
                          [("ehlo", "fail")])
-        self.assertEqual(self.detail(d, "ehlo", 1), "EHLO after TLS refused")
+        self.assertEqual(self.detail(d, "ehlo", 1), "EHLO after TLS refused: "
+                         "421 4.7.0 closing")
 
     def test_auth_not_offered_after_tls(self):
         pw = self.tmp.write("pw", b"secret\n")
         srv = self.server(ehlo_tls=b"250-test.example\r\n250 8BITMIME\r\n")
         d, r = self.verify_json(srv, "--user", "alice", "--password-file",
-                                pw, rc=1)
-        self.assertEqual(self.items(d), GOOD_STARTTLS[:8] +
+                                pw, "--insecure", rc=1)
+        self.assertEqual(self.items(d), GOOD_STARTTLS[:9] +
                          [("auth-offered", "fail"), ("relay-refused", "pass"),
                           ("auth", "fail")])
-        self.assertEqual(self.detail(d, "auth"), "AUTH PLAIN is not offered")
+        self.assertEqual(self.detail(d, "auth-offered"), "AUTH is not "
+                         "offered after TLS: clients cannot log in; EHLO "
+                         "said: 250-test.example\\n250 8BITMIME")
+        self.assertEqual(self.detail(d, "auth"),
+                         "AUTH PLAIN or LOGIN is not offered")
         self.assertEqual(srv.auth_payloads, [])
 
     def test_auth_plain_not_among_mechanisms(self):
@@ -618,11 +735,12 @@ class Verify(unittest.TestCase):
         srv = self.server(ehlo_tls=b"250-test.example\r\n"
                           b"250 AUTH=LOGIN CRAM-MD5\r\n")
         d, r = self.verify_json(srv, "--user", "alice", "--password-file",
-                                pw, rc=1)
+                                pw, "--insecure", "--mech", "plain", rc=1)
         self.assertEqual(self.detail(d, "auth-offered"),
                          "AUTH=LOGIN CRAM-MD5")
         self.assertEqual(self.items(d)[-1], ("auth", "fail"))
-        self.assertEqual(self.detail(d, "auth"), "AUTH PLAIN is not offered")
+        self.assertEqual(self.detail(d, "auth"), "AUTH PLAIN is not offered; "
+                         "the server offers LOGIN CRAM-MD5")
         self.assertFalse(any(l.startswith(b"AUTH") for l in srv.received))
 
     # --- the certificate ----------------------------------------------------
@@ -670,6 +788,8 @@ class Verify(unittest.TestCase):
         d, r = self.verify_json(srv, env=clean_env({"SSL_CERT_FILE":
                                                     cert[0]}), rc=0)
         self.assertEqual(self.items(d)[7], ("certificate-trust", "pass"))
+        # Trusted, and still not for the address connected to.
+        self.assertEqual(self.items(d)[8], ("certificate-name", "warn"))
         self.assertEqual(self.detail(d, "certificate-trust"),
                          "trusted by this host's CA store")
 
@@ -683,8 +803,9 @@ class Verify(unittest.TestCase):
         srv.join(30)
         d = r.json()
         self.assertEqual(d["host"], "localhost")
-        self.assertEqual(self.items(d)[7], ("certificate-trust", "warn"))
-        self.assertEqual(self.detail(d, "certificate-trust"),
+        self.assertEqual(self.items(d)[7], ("certificate-trust", "pass"))
+        self.assertEqual(self.items(d)[8], ("certificate-name", "warn"))
+        self.assertEqual(self.detail(d, "certificate-name"),
                          "the certificate is not for localhost")
         self.assertEqual(r.rc, 0, r)
 
@@ -693,7 +814,7 @@ class Verify(unittest.TestCase):
     def test_open_relay_fails(self):
         srv = self.server(rcpt=b"250 2.1.5 Ok\r\n")
         d, r = self.verify_json(srv, rc=1)
-        self.assertEqual(self.items(d)[9], ("relay-refused", "fail"))
+        self.assertEqual(self.items(d)[10], ("relay-refused", "fail"))
         self.assertIn("open relay", self.detail(d, "relay-refused"))
         self.assertIn(b"RSET", srv.received)
 
@@ -714,12 +835,14 @@ class Verify(unittest.TestCase):
         self.assertEqual(self.items(r.json()), GOOD_STARTTLS +
                          [("auth", "skip")])
 
-    def test_mail_from_refused_skips_relay_test(self):
+    def test_mail_from_refused_is_relay_refused(self):
+        """A 5xx already at MAIL FROM refuses relaying too."""
         srv = self.server(mail=b"530 5.7.0 Authentication required\r\n")
         d, r = self.verify_json(srv, rc=0)
-        self.assertEqual(self.items(d)[9], ("relay-refused", "skip"))
+        self.assertEqual(self.items(d)[10], ("relay-refused", "pass"))
         self.assertEqual(self.detail(d, "relay-refused"),
-                         "MAIL FROM refused: 5.7.0 Authentication required")
+                         "without AUTH, MAIL FROM is refused: 530 5.7.0 "
+                         "Authentication required")
         self.assertFalse(any(l.startswith(b"RCPT") for l in srv.received))
 
     # --- AUTH PLAIN and the password -----------------------------------------
@@ -733,23 +856,40 @@ class Verify(unittest.TestCase):
         secret = b"correct horse battery staple"
         pw = self.tmp.write("pw", secret + b"\nsecond line\n")
         srv = self.server()
+        # The certificate trusted (--cafile) and for the name checked.
+        trust = ("--cafile", self.cert()[0], "--tls-name", "test.example")
         d, r = self.verify_json(srv, "--user", "alice@test.example",
-                                "--password-file", pw, rc=0)
-        self.assertEqual(self.items(d), GOOD_STARTTLS + [("auth", "pass")])
+                                "--password-file", pw, *trust, rc=0)
+        self.assertEqual(self.items(d), [
+            (n, "pass") for n, _ in GOOD_STARTTLS] + GOOD_AUTH)
+        self.assertEqual(d["tls_name"], "test.example")
         self.assertEqual(self.detail(d, "auth"),
-                         "AUTH PLAIN as alice@test.example: 235")
+                         "AUTH PLAIN as alice@test.example: 235 2.7.0 "
+                         "Authentication successful")
+        # The login is an address: it is the sender.
+        self.assertEqual(self.detail(d, "mail-from"),
+                         "MAIL FROM:<alice@test.example> after AUTH: 250 "
+                         "2.1.0 Ok")
+        self.assertEqual(self.detail(d, "rcpt-to"),
+                         "RCPT TO:<pfsubmit-verify@example.net> after AUTH: "
+                         "250 2.1.5 Ok")
         self.assertEqual(srv.auth_payloads,
                          [b"\0alice@test.example\0" + secret])
+        self.assertEqual(srv.received[-4:], [
+            b"MAIL FROM:<alice@test.example>",
+            b"RCPT TO:<pfsubmit-verify@example.net>", b"RSET", b"QUIT"])
+        self.assertIsNone(srv.message)
         self.check_secret_hidden(r, secret)
         # The text output too.
         srv = self.server()
         r = self.verify("--host", "127.0.0.1", "--port", str(srv.port),
                         "--user", "alice@test.example", "--password-file",
-                        pw)
+                        pw, *trust)
         srv.join(30)
         self.assertEqual(r.rc, 0, r)
         self.assertIn(b"pass  auth               AUTH PLAIN as "
-                      b"alice@test.example: 235\n", r.out)
+                      b"alice@test.example: 235 2.7.0 Authentication "
+                      b"successful\n", r.out)
         self.check_secret_hidden(r, secret)
 
     def test_auth_plain_refused(self):
@@ -758,7 +898,7 @@ class Verify(unittest.TestCase):
         srv = self.server(auth=b"535 5.7.8 Error: authentication failed: "
                           b"authentication failure\r\n")
         d, r = self.verify_json(srv, "--user", "alice", "--password-file",
-                                pw, rc=1)
+                                pw, "--insecure", rc=1)
         self.assertEqual(self.items(d), GOOD_STARTTLS + [("auth", "fail")])
         self.assertEqual(self.detail(d, "auth"), "AUTH PLAIN as alice "
                          "refused: 535 5.7.8 Error: authentication failed: "
@@ -770,6 +910,7 @@ class Verify(unittest.TestCase):
         secret = b"from-standard-input"
         srv = self.server()
         d, r = self.verify_json(srv, "--user", "bob", "--password-file", "-",
+                                "--insecure",
                                 input=secret + b"\nignored\n", rc=0)
         self.assertEqual(srv.auth_payloads, [b"\0bob\0" + secret])
         self.check_secret_hidden(r, secret)
@@ -785,7 +926,8 @@ class Verify(unittest.TestCase):
         secret = bytes((0x41 + i % 26) for i in range(1020))
         pw = self.tmp.write("pw", secret + b"\n")
         srv = self.server()
-        d, r = self.verify_json(srv, "--user", "u", "--password-file", pw)
+        d, r = self.verify_json(srv, "--user", "u", "--password-file", pw,
+                                "--insecure")
         self.assertEqual(len(srv.auth_payloads), 1, r)
         got = srv.auth_payloads[0]
         self.assertEqual(got, b"\0u\0" + secret,
@@ -804,7 +946,7 @@ class Verify(unittest.TestCase):
         pw = self.tmp.write("pw", secret + b"\n")
         srv = self.server()
         r = self.verify("-j", "--host", "127.0.0.1", "--port", str(srv.port),
-                        "--user", "u", "--password-file", pw)
+                        "--user", "u", "--password-file", pw, "--insecure")
         srv.join(30)
         if r.rc == 1 and not srv.auth_payloads:
             return          # refused: fine
