@@ -1,0 +1,491 @@
+#!/usr/bin/env python3
+"""Render fixtures/corpus/ from the public projects it names.
+
+  python3 tools/corpus-render.py [--mirrors DIR] [--only NAME ...]
+
+Each corpus directory holds a master.cf (and a main.cf when the project
+has one) as that project's installer leaves them on a host: copied as
+they are, or, for templates, with their placeholders replaced the way
+the installer replaces them, by plausible values (example.org names,
+documentation addresses).  The upstream files are read with `git show
+COMMIT:PATH` from local clones under DIR (default /work/.mirror), named
+OWNER+NAME/repo; nothing is downloaded here.  Where an installer edits
+with postconf(1), the installed postconf does the same edit on a scratch
+copy (postconf -c DIR), so that the result is what it writes.  Where an
+installer edits with a script of its own, that script is run from the
+clone on a scratch copy (Mail-in-a-Box's tools/editconf.py); it is not
+copied into this tree.
+
+fixtures/corpus/SOURCES is written too: one entry per file, with the
+repository, path, commit, licence and how the file was rendered.
+
+Only configuration files are taken from the projects, never code.  The
+output is committed; this tool is only needed to render it again.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "fixtures", "corpus")
+POSTCONF = shutil.which("postconf") or "/usr/sbin/postconf"
+ENV = dict(os.environ, LC_ALL="C", LANG="C")
+ENV.pop("MAIL_CONFIG", None)
+
+MIRRORS = "/work/.mirror"
+
+# Debian 12's installed files (Postfix 3.7.11), already fixtures of this
+# tree: the base that iRedMail and Mail-in-a-Box edit on Debian/Ubuntu.
+DEBIAN_MASTER = os.path.join(ROOT, "fixtures", "master", "debian-3.7.cf")
+DEBIAN_MAIN = os.path.join(ROOT, "fixtures", "main", "debian.cf")
+DEBIAN_NOTE = ("fixtures/master/debian-3.7.cf (Debian 12's installed "
+               "/etc/postfix/master.cf, Postfix 3.7.11)")
+DEBIAN_MAIN_NOTE = ("fixtures/main/debian.cf (the main.cf that Debian's "
+                    "postfix package writes when installed)")
+
+
+def die(msg):
+    sys.exit("corpus-render: " + msg)
+
+
+def mirror(repo):
+    d = os.path.join(MIRRORS, repo.replace("/", "+"), "repo")
+    if not os.path.isdir(d):
+        die("no clone of %s at %s" % (repo, d))
+    return d
+
+
+def rev(repo, ref):
+    return subprocess.run(["git", "-C", mirror(repo), "rev-parse",
+                           ref + "^{commit}"], check=True,
+                          stdout=subprocess.PIPE).stdout.decode().strip()
+
+
+def show(repo, commit, path):
+    return subprocess.run(["git", "-C", mirror(repo), "show",
+                           "%s:%s" % (commit, path)], check=True,
+                          stdout=subprocess.PIPE).stdout
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def postconf(d, *args):
+    p = subprocess.run([POSTCONF, "-c", d] + list(args), env=ENV,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        die("postconf -c %s %s: %s" % (d, " ".join(args),
+                                       p.stderr.decode()))
+    return p.stdout.decode()
+
+
+def subst(data, table):
+    """Replace each placeholder (longest first, so that PH_SYS_USER_VMAIL
+    does not eat PH_SYS_USER_VMAIL_UID) by its value."""
+    text = data.decode("utf-8", "surrogateescape")
+    for k in sorted(table, key=len, reverse=True):
+        text = text.replace(k, table[k])
+    return text.encode("utf-8", "surrogateescape")
+
+
+class Scratch:
+    """A scratch configuration directory for postconf edits."""
+
+    def __init__(self, master, main):
+        self.tmp = tempfile.TemporaryDirectory(prefix="corpus-render-")
+        self.d = self.tmp.name
+        self.put("master.cf", master)
+        self.put("main.cf", main)
+
+    def put(self, name, data):
+        with open(os.path.join(self.d, name), "wb") as f:
+            f.write(data)
+
+    def get(self, name):
+        return read(os.path.join(self.d, name))
+
+    def close(self):
+        self.tmp.cleanup()
+
+
+# --------------------------------------------------------------------------
+# the recipes: each returns [(file name, bytes, source entry dict)]
+
+def src(repo, commit, path, licence, rendering):
+    return {"repository": "https://github.com/" + repo, "path": path,
+            "commit": commit, "licence": licence, "rendering": rendering}
+
+
+POSTFIX_LICENCE = ("IBM Public License 1.0 (Postfix's LICENSE); from 3.2 "
+                   "on also the Eclipse Public License 2.0")
+APPLE_LICENCE = ("IBM Public License 1.0 (postfix/LICENSE; "
+                 "Postfix.OpenSourceInfo names it for the whole project)")
+
+
+def apple(commit_ref, master_path, main_path):
+    repo = "apple-oss-distributions/postfix"
+    c = rev(repo, commit_ref)
+    out = [("master.cf", show(repo, c, master_path),
+            src(repo, c, master_path, APPLE_LICENCE, "copied as it is"))]
+    if main_path:
+        out.append(("main.cf", show(repo, c, main_path),
+                    src(repo, c, main_path, APPLE_LICENCE,
+                        "copied as it is")))
+    return out
+
+
+# postfix-install's install-time parameters, as it sets them with
+# `postconf -c CONFIG_DIRECTORY -e name=value` on the installed main.cf
+# (values of a Linux install from source with the defaults).
+POSTFIX_INSTALL = [
+    ("sendmail_path", "/usr/sbin/sendmail"),
+    ("newaliases_path", "/usr/bin/newaliases"),
+    ("mailq_path", "/usr/bin/mailq"),
+    ("setgid_group", "postdrop"),
+    ("html_directory", "no"),
+    ("manpage_directory", "/usr/local/man"),
+    ("sample_directory", "/etc/postfix"),
+    ("readme_directory", "no"),
+    ("shlib_directory", "no"),
+]
+
+
+def postfix_release(tag):
+    repo = "vdukhovni/postfix"
+    c = rev(repo, tag)
+    master = show(repo, c, "postfix/conf/master.cf")
+    main = show(repo, c, "postfix/conf/main.cf")
+    present = set(re.findall(r"^([a-z_]+)[ \t]*=", main.decode("latin-1"),
+                             re.M))
+    sets = ["%s=%s" % (n, v) for n, v in POSTFIX_INSTALL if n in present]
+    s = Scratch(master, main)
+    postconf(s.d, "-e", *sets)
+    main = s.get("main.cf")
+    s.close()
+    return [("master.cf", master,
+             src(repo, c, "postfix/conf/master.cf", POSTFIX_LICENCE,
+                 "copied as it is (postfix-install installs it as it is)")),
+            ("main.cf", main,
+             src(repo, c, "postfix/conf/main.cf", POSTFIX_LICENCE,
+                 "the install-time parameters that postfix-install sets "
+                 "set the same way, `postconf -c DIR -e`: " +
+                 ", ".join(sets)))]
+
+
+# iRedMail's settings (conf/global, conf/postfix, conf/amavisd, ...) for a
+# Debian 12 host with the MariaDB back end and the defaults of its
+# installer; the host is mail.example.org.
+IREDMAIL_PH = {
+    "PH_QUEUE_DIRECTORY": "/var/spool/postfix",
+    "PH_COMMAND_DIRECTORY": "/usr/sbin",
+    "PH_DAEMON_DIRECTORY": "/usr/lib/postfix/sbin",
+    "PH_DATA_DIRECTORY": "/var/lib/postfix",
+    "PH_SENDMAIL_PATH": "/usr/sbin/sendmail",
+    "PH_NEWALIASES_PATH": "/usr/bin/newaliases",
+    "PH_MAILQ_PATH": "/usr/bin/mailq",
+    "PH_MAIL_OWNER": "postfix",
+    "PH_SETGID_GROUP": "postdrop",
+    "PH_POSTFIX_DEFAULT_DB_TYPE": "hash",
+    "PH_HOSTNAME": "mail.example.org",
+    "PH_MESSAGE_SIZE_LIMIT_BYTES": "15728640",
+    "PH_STORAGE_BASE_DIR": "/var/vmail",
+    "PH_SYS_USER_VMAIL_UID": "2000",
+    "PH_SYS_GROUP_VMAIL_GID": "2000",
+    "PH_SSL_DH512_PARAM_FILE": "/etc/ssl/dh512_param.pem",
+    "PH_SSL_DH1024_PARAM_FILE": "/etc/ssl/dh2048_param.pem",
+    "PH_SSL_CERT_FILE": "/etc/ssl/certs/iRedMail.crt",
+    "PH_SSL_KEY_FILE": "/etc/ssl/private/iRedMail.key",
+    "PH_SSL_CERT_DIR": "/etc/ssl/certs",
+    "PH_SSL_CA_FILE": "/etc/ssl/certs/iRedMail.crt",
+    "PH_POSTFIX_FILE_ALIASES": "/etc/postfix/aliases",
+    "PH_POSTFIX_FILE_HELO_ACCESS": "/etc/postfix/helo_access.pcre",
+    "PH_POSTFIX_FILE_HEADER_CHECKS": "/etc/postfix/header_checks",
+    "PH_POSTFIX_FILE_BODY_CHECKS": "/etc/postfix/body_checks.pcre",
+    "PH_POSTFIX_FILE_SENDER_ACCESS": "/etc/postfix/sender_access.pcre",
+    "PH_POSTFIX_FILE_SMTPD_COMMAND_FILTER":
+        "/etc/postfix/command_filter.pcre",
+    "PH_IREDAPD_SERVER_ADDRESS": "127.0.0.1",
+    "PH_IREDAPD_LISTEN_PORT": "7777",
+    "PH_IREDAPD_SRS_FORWARD_PORT": "7778",
+    "PH_IREDAPD_SRS_REVERSE_PORT": "7779",
+    "PH_DOVECOT_SERVICE_QUOTA_STATUS_PORT": "12340",
+    "PH_POSTFIX_LOOKUP_DIR": "/etc/postfix/mysql",
+    "PH_DOVECOT_SASL_AUTH_SOCKET": "private/dovecot-auth",
+    "PH_TRANSPORT": "dovecot",
+    # master.cf
+    "PH_SMTP_SERVER": "127.0.0.1",
+    "PH_AMAVISD_CONTENT_FILTER_ORIGINATING": "smtp-amavis:[127.0.0.1]:10026",
+    "PH_SYS_USER_VMAIL": "vmail",
+    "PH_SYS_GROUP_VMAIL": "vmail",
+    "PH_LOCAL_ADDRESS": "127.0.0.1",
+    "PH_AMAVISD_MAX_SERVERS": "2",
+    "PH_AMAVISD_MYNETWORKS": "127.0.0.0/8",
+    "PH_POSTFIX_MAIL_REINJECT_PORT": "10025",
+    "PH_AMAVISD_ORIGINATING_PORT": "10026",
+    "PH_POSTFIX_MLMMJ_REINJECT_PORT": "10028",
+    "PH_DOVECOT_DELIVER_BIN": "/usr/lib/dovecot/deliver",
+    "PH_SYS_USER_MLMMJ": "mlmmj",
+    "PH_SYS_GROUP_MLMMJ": "mlmmj",
+    "PH_CMD_MLMMJ_AMIME_RECEIVE": "/usr/bin/mlmmj-amime-receive",
+    "PH_MLMMJ_SPOOL_DIR": "/var/vmail/mlmmj",
+}
+
+
+def iredmail():
+    repo = "iredmail/iRedMail"
+    c = rev(repo, "HEAD")
+    lic = "GPL-3.0 (LICENSE)"
+    s_master = show(repo, c, "samples/postfix/master.cf")
+    s_main = show(repo, c, "samples/postfix/main.cf")
+    s_mysql = show(repo, c, "samples/postfix/main.cf.mysql")
+    s_dovecot = show(repo, c, "samples/postfix/main.cf.dovecot")
+    # functions/postfix.sh: cp main.cf; cat master.cf >> master.cf; the
+    # PH_* substitutions; IPv4 only (inet_protocols); compatibility level
+    main = s_main
+    if not main.endswith(b"\n"):
+        main += b"\n"
+    main += s_mysql                     # main.cf.${POSTFIX_LOOKUP_DB}
+    main += s_dovecot                   # functions/dovecot.sh
+    master = read(DEBIAN_MASTER) + s_master
+    master = subst(master, IREDMAIL_PH)
+    main = subst(main, IREDMAIL_PH)
+    main = re.sub(rb"(?m)^(inet_protocols.*=).*", rb"\1 ipv4", main)
+    # smtp inet ... n ... n ... smtpd: the chroot column to '-'
+    master = re.sub(rb"(?m)^(smtp.*inet)(.*)(n)(.*)(n)(.*smtpd)$",
+                    rb"\1\2\3\4-\6", master)
+    s = Scratch(master, main)
+    postconf(s.d, "-e", "compatibility_level=3.6")
+    # content_filter on pickup
+    line = [l for l in postconf(s.d, "-M").split("\n")
+            if l.startswith("pickup")][0]
+    postconf(s.d, "-M", "pickup/unix=" + " ".join(line.split()))
+    postconf(s.d, "-P",
+             "pickup/unix/content_filter=smtp-amavis:[127.0.0.1]:10026")
+    # Postfix 3: chroot=n on every entry
+    for l in postconf(s.d, "-Mf").split("\n"):
+        if re.match(r"[0-9a-zA-Z]", l):
+            f = l.split()
+            postconf(s.d, "-F", "%s/%s/chroot=n" % (f[0], f[1]))
+    master, main = s.get("master.cf"), s.get("main.cf")
+    s.close()
+    how = ("the steps of functions/postfix.sh and functions/dovecot.sh for "
+           "a Debian 12 host with MariaDB: ")
+    return [("master.cf", master,
+             src(repo, c, "samples/postfix/master.cf", lic, how +
+                 "appended to " + DEBIAN_NOTE + "; PH_* placeholders "
+                 "replaced (tools/corpus-render.py IREDMAIL_PH); the smtp "
+                 "inet chroot column set to '-' (its perl edit); `postconf "
+                 "-M pickup/unix=...` and `postconf -P "
+                 "pickup/unix/content_filter=smtp-amavis:[127.0.0.1]:10026`; "
+                 "`postconf -F NAME/TYPE/chroot=n` for every entry")),
+            ("main.cf", main,
+             src(repo, c, "samples/postfix/main.cf + main.cf.mysql + "
+                 "main.cf.dovecot", lic, how + "the three samples "
+                 "concatenated; PH_* placeholders replaced; inet_protocols "
+                 "= ipv4; `postconf -e compatibility_level=3.6`"))]
+
+
+# Mail-in-a-Box: the tools/editconf.py calls on /etc/postfix of
+# setup/mail-postfix.sh, mail-users.sh and dkim.sh, in the order start.sh
+# runs them, for box.example.com.
+MIAB_VARS = {"PRIVATE_IP": "192.0.2.10", "PRIVATE_IPV6": "2001:db8::10",
+             "PRIMARY_HOSTNAME": "box.example.com",
+             "STORAGE_ROOT": "/home/user-data"}
+
+
+def miab_calls(script_text):
+    """The editconf.py calls on /etc/postfix files in a setup script, as
+    argument lists, with the shell's quoting and the variables above."""
+    import shlex
+    calls = []
+    lines = script_text.split("\n")
+    i = 0
+    while i < len(lines):
+        if re.match(r"\s*tools/editconf.py /etc/postfix/", lines[i]):
+            cmd = lines[i]
+            while True:
+                if cmd.rstrip().endswith("\\"):
+                    i += 1                      # backslash-newline
+                    cmd = cmd.rstrip()[:-1] + lines[i]
+                elif len(re.findall(r'(?<!\\)"', cmd)) % 2:
+                    i += 1                      # inside "...": newline kept
+                    cmd += "\n" + lines[i]
+                else:
+                    break
+            for k, v in sorted(MIAB_VARS.items(), key=lambda kv:
+                               -len(kv[0])):      # PRIVATE_IPV6 first
+                cmd = cmd.replace('"$%s"' % k, v).replace("$" + k, v)
+            cmd = cmd.replace("\\$", "$")       # bash: \$ is $ in "..."
+            calls.append(shlex.split(cmd)[1:])
+        i += 1
+    return calls
+
+
+def mailinabox():
+    repo = "mail-in-a-box/mailinabox"
+    c = rev(repo, "HEAD")
+    lic = "CC0 1.0 (LICENSE)"
+    s = Scratch(read(DEBIAN_MASTER), read(DEBIAN_MAIN))
+    tool = os.path.join(s.d, "editconf.py")
+    s.put("editconf.py", show(repo, c, "tools/editconf.py"))
+    n = 0
+    for script in ("setup/mail-postfix.sh", "setup/mail-users.sh",
+                   "setup/dkim.sh"):
+        for args in miab_calls(show(repo, c, script).decode()):
+            path = args[0].replace("/etc/postfix", s.d)
+            subprocess.run([sys.executable, tool, path] + args[1:],
+                           check=True, env=ENV)
+            n += 1
+    master, main = s.get("master.cf"), s.get("main.cf")
+    s.close()
+    how = ("%d `tools/editconf.py /etc/postfix/...` calls of "
+           "setup/mail-postfix.sh, mail-users.sh and dkim.sh run (the "
+           "project's editconf.py, from the same commit, on a scratch copy) "
+           "with PRIMARY_HOSTNAME=box.example.com, PRIVATE_IP=192.0.2.10, "
+           "PRIVATE_IPV6=2001:db8::10, STORAGE_ROOT=/home/user-data, on " % n)
+    return [("master.cf", master,
+             src(repo, c, "setup/mail-postfix.sh", lic, how + DEBIAN_NOTE)),
+            ("main.cf", main,
+             src(repo, c, "setup/mail-postfix.sh, setup/mail-users.sh, "
+                 "setup/dkim.sh", lic, how + DEBIAN_MAIN_NOTE))]
+
+
+def plain(repo, ref, master_path, main_path, lic, how="copied as it is"):
+    c = rev(repo, ref)
+    out = [("master.cf", show(repo, c, master_path),
+            src(repo, c, master_path, lic, how))]
+    if main_path:
+        out.append(("main.cf", show(repo, c, main_path),
+                    src(repo, c, main_path, lic, how)))
+    return out
+
+
+# Mailu's core/postfix/start.py renders its conf/*.cf with Jinja2 from
+# the environment of the container (mailu.env of its setup utility).
+MAILU_ENV = {
+    "DOMAIN": "mailu.example.org",
+    "HOSTNAMES": "mail.mailu.example.org,mx.mailu.example.org",
+    "MESSAGE_SIZE_LIMIT": "50000000",
+    "SUBNET": "192.168.203.0/24",
+    "RELAYHOST": "",
+    "RECIPIENT_DELIMITER": "+",
+    "FRONT_ADDRESS": "192.168.203.6",
+    "ANTISPAM_ADDRESS": "192.168.203.8",
+    "OUTBOUND_TLS_LEVEL": "",
+}
+
+
+def mailu():
+    import jinja2
+    repo = "Mailu/Mailu"
+    c = rev(repo, "HEAD")
+    lic = "MIT (LICENSE.md)"
+    env = jinja2.Environment()
+    out = []
+    for name in ("master.cf", "main.cf"):
+        path = "core/postfix/conf/" + name
+        t = env.from_string(show(repo, c, path).decode())
+        data = t.render(**MAILU_ENV).encode()
+        out.append((name, data, src(
+            repo, c, path, lic, "rendered with Jinja2 as core/postfix/"
+            "start.py does, from DOMAIN=mailu.example.org, HOSTNAMES="
+            "mail.mailu.example.org,mx.mailu.example.org, "
+            "MESSAGE_SIZE_LIMIT=50000000, SUBNET=192.168.203.0/24, "
+            "FRONT_ADDRESS=192.168.203.6, ANTISPAM_ADDRESS=192.168.203.8, "
+            "RECIPIENT_DELIMITER=+, RELAYHOST empty, the rest unset")))
+    return out
+
+
+RECIPES = {
+    "apple-10.3-server": lambda: apple(
+        "postfix-129", "master.cf.defaultserver", None),
+    "apple-server": lambda: apple(
+        "postfix-1636", "Postfix.Config/master.cf.defaultserver",
+        "Postfix.Config/main.cf.default"),
+    "apple-default": lambda: apple(
+        "postfix-1636", "Postfix.Config/master.cf.default",
+        "Postfix.Config/main.cf.default"),
+    "apple-conf": lambda: apple(
+        "postfix-1636", "postfix/conf/master.cf", "postfix/conf/main.cf"),
+    "iredmail": iredmail,
+    "mailinabox": mailinabox,
+    "mailcow": lambda: plain(
+        "mailcow/mailcow-dockerized", "HEAD", "data/conf/postfix/master.cf",
+        "data/conf/postfix/main.cf", "GPL-3.0 (LICENSE)",
+        "copied as it is (the container uses it as it is and adds "
+        "extra.cf at run time)"),
+    "docker-mailserver": lambda: plain(
+        "docker-mailserver/docker-mailserver", "HEAD",
+        "target/postfix/master.cf", "target/postfix/main.cf",
+        "MIT (LICENSE)", "copied as it is (the image installs it as it "
+        "is; its start-up scripts edit it later with postconf/sed "
+        "according to the environment)"),
+    "mailu": mailu,
+}
+for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
+             "v3.4.0", "v3.7.0", "v3.11.6"):
+    RECIPES["postfix-" + _tag[1:]] = (lambda t: lambda: postfix_release(t))(
+        _tag)
+
+
+def write_sources(entries):
+    lines = ["# Where each file of fixtures/corpus/ comes from.",
+             "# Written by tools/corpus-render.py; one entry per file.", ""]
+    for rel, e in sorted(entries.items()):
+        lines.append(rel)
+        for k in ("repository", "path", "commit", "licence", "rendering"):
+            lines.append("    %s: %s" % (k, e[k]))
+        lines.append("")
+    with open(os.path.join(CORPUS, "SOURCES"), "w") as f:
+        f.write("\n".join(lines))
+
+
+def read_sources():
+    """The entries already in SOURCES (kept for recipes not run now)."""
+    out = {}
+    p = os.path.join(CORPUS, "SOURCES")
+    if not os.path.exists(p):
+        return out
+    cur = None
+    for line in open(p):
+        line = line.rstrip("\n")
+        if not line or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            cur = out.setdefault(line, {})
+        else:
+            k, _, v = line.strip().partition(": ")
+            cur[k] = v
+    return out
+
+
+def main():
+    global MIRRORS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirrors", default=MIRRORS)
+    ap.add_argument("--only", nargs="*")
+    a = ap.parse_args()
+    MIRRORS = a.mirrors
+    entries = read_sources()
+    for name, recipe in sorted(RECIPES.items()):
+        if a.only and name not in a.only:
+            continue
+        d = os.path.join(CORPUS, name)
+        os.makedirs(d, exist_ok=True)
+        for fname, data, entry in recipe():
+            with open(os.path.join(d, fname), "wb") as f:
+                f.write(data)
+            entries["%s/%s" % (name, fname)] = entry
+        print("rendered", name)
+    write_sources(entries)
+
+
+if __name__ == "__main__":
+    main()
