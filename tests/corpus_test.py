@@ -97,6 +97,8 @@ ITEM3 = ("item 3: the default of mynetworks computed as if main.cf were "
          "empty (compatibility_level, mynetworks_style, inet_protocols)")
 ITEM4 = ("item 4: the port-465 service is found by its name only "
          "(smtps, 465), not as submissions")
+ITEM5 = ("item 5: the port-25 service named 25: a new entry goes to the end "
+         "of the file instead of after it")
 ITEM6 = ("item 6: the classic profile warns that TLS is not required "
          "although the entry requires it")
 KNOWN = {
@@ -105,6 +107,8 @@ KNOWN = {
     # $mynetworks inside proxy_read_maps as "[fe80::]/64 ,"
     ("mailcow", "differential"): ITEM3,
 }
+KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
+              for s in ("submission", "submissions")})
 KNOWN.update({(n, "defaults"): ITEM3 for n in (
     "apple-10.3-server", "apple-conf", "postfix-2.11.0", "postfix-3.0.0",
     "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
@@ -113,11 +117,11 @@ KNOWN.update({(n, "disable/enable %s: round trip" % s): ITEM1
               for s in ("submission", "submissions")})
 KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
-    "iredmail", "mailcow", "mailinabox", "postfix-2.11.0", "postfix-2.3.0",
-    "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0")})
+    "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.11.0",
+    "postfix-2.3.0", "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0")})
 KNOWN.update({(n, "classic"): ITEM6 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
-    "docker-mailserver", "iredmail", "mailcow", "mailinabox",
+    "docker-mailserver", "iredmail", "mailcow", "mailinabox", "modoboa",
     "postfix-2.3.0", "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0",
     "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
 

@@ -403,6 +403,103 @@ def mailu():
     return out
 
 
+# Proxmox Mail Gateway writes main.cf and master.cf from
+# src/templates/*.in with Perl's Template Toolkit (PMG::Config,
+# rewrite_config_file); the same module renders them here
+# (apt-get install libtemplate-perl), from the defaults of PMG::Config's
+# mail section with TLS on, for pmg.example.org on 192.0.2.20.
+PMG_VARS = {
+    "pmg": {"mail": {
+        "int_port": 26, "ext_port": 25, "relayprotocol": "smtp",
+        "relayport": 25, "relaynomx": 0, "smarthostport": 25,
+        "banner": "ESMTP Proxmox", "max_filters": 15, "max_policy": 5,
+        "max_smtpd_in": 100, "max_smtpd_out": 100, "conn_count_limit": 50,
+        "conn_rate_limit": 0, "message_rate_limit": 0, "hide_received": 0,
+        "maxsize": 10485760, "dwarning": 4, "tls": 1, "tlslog": 0,
+        "tlsheader": 0, "spf": 1, "greylist": 1, "helotests": 0,
+        "rejectunknown": 0, "rejectunknownsender": 0,
+        "dnsbl_threshold": 1, "before_queue_filtering": 0,
+        "ndr_on_block": 0, "smtputf8": 1, "filter-timeout": 600}},
+    "postfix": {"mynetworks": "127.0.0.0/8 192.0.2.0/24",
+                "transportnets": "", "dnsbl_sites": "",
+                "dnsbl_threshold": 1, "usepolicy": 1,
+                "int_ip": "192.0.2.20"},
+    "dns": {"hostname": "pmg", "domain": "example.org"},
+}
+
+TT_RENDER = r"""
+use strict; use Template; use JSON::PP;
+local $/; my $in = decode_json(<STDIN>);
+my $tt = Template->new({});
+my $out = '';
+$tt->process(\$in->{template}, $in->{vars}, \$out) or die $tt->error();
+print $out;
+"""
+
+
+def proxmox():
+    import json
+    repo = "proxmox/pmg-api"
+    c = rev(repo, "HEAD")
+    lic = "AGPL-3.0-or-later (debian/copyright)"
+    out = []
+    for name in ("master.cf", "main.cf"):
+        path = "src/templates/%s.in" % name
+        doc = json.dumps({"template": show(repo, c, path).decode(),
+                          "vars": PMG_VARS})
+        p = subprocess.run(["perl", "-e", TT_RENDER], input=doc.encode(),
+                           stdout=subprocess.PIPE, check=True)
+        out.append((name, p.stdout, src(
+            repo, c, path, lic, "rendered with Perl's Template Toolkit as "
+            "PMG::Config does, from the defaults of its mail section "
+            "(int_port 26, ext_port 25, max_filters 15, max_smtpd_in/out "
+            "100, maxsize 10485760, before_queue_filtering 0) with tls = "
+            "1, for pmg.example.org, int_ip 192.0.2.20, mynetworks "
+            "127.0.0.0/8 192.0.2.0/24 (tools/corpus-render.py PMG_VARS)")))
+    return out
+
+
+# Modoboa's installer (modoboa_installer/scripts/postfix.py) fills its
+# templates with string.Template, '%' as the delimiter, and writes a
+# first line "# This file was automatically installed on <time>".  Its
+# defaults: antispam amavis (so rspamd off), dovecot and opendkim on,
+# PostgreSQL, dhe_group 4096; the host is mail.example.org.
+MODOBOA_CTX = {
+    "amavis_enabled": "", "rspamd_enabled": "#", "rspamd_disabled": "",
+    "dovecot_enabled": "", "opendkim_enabled": "", "opendkim_port": "12345",
+    "db_driver": "pgsql", "dhe_group": "4096",
+    "hostname": "mail.example.org", "message_size_limit": "11534336",
+    "tls_cert_file": "/etc/ssl/certs/mail.example.org.cert",
+    "tls_key_file": "/etc/ssl/private/mail.example.org.key",
+    "dovecot_mailboxes_owner": "vmail",
+}
+
+
+def modoboa():
+    import string
+
+    class Tpl(string.Template):
+        delimiter = "%"
+    repo = "modoboa/modoboa-installer"
+    c = rev(repo, "HEAD")
+    lic = "MIT (LICENSE)"
+    out = []
+    for name in ("master.cf", "main.cf"):
+        path = "modoboa_installer/scripts/files/postfix/%s.tpl" % name
+        text = Tpl(show(repo, c, path).decode()).substitute(MODOBOA_CTX)
+        text = ("# This file was automatically installed on "
+                "2026-05-04T10:00:00.000000\n" + text)
+        out.append((name, text.encode(), src(
+            repo, c, path, lic, "filled as modoboa_installer/utils.py "
+            "copy_from_template does (string.Template, delimiter '%', a "
+            "first line with the time), with the installer's defaults: "
+            "amavis on, rspamd off, dovecot and opendkim on (port 12345), "
+            "db_driver pgsql, dhe_group 4096, hostname mail.example.org, "
+            "message_size_limit 11534336 (tools/corpus-render.py "
+            "MODOBOA_CTX)")))
+    return out
+
+
 RECIPES = {
     "apple-10.3-server": lambda: apple(
         "postfix-129", "master.cf.defaultserver", None),
@@ -428,6 +525,8 @@ RECIPES = {
         "is; its start-up scripts edit it later with postconf/sed "
         "according to the environment)"),
     "mailu": mailu,
+    "proxmox": proxmox,
+    "modoboa": modoboa,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
              "v3.4.0", "v3.7.0", "v3.11.6"):
