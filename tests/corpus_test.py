@@ -113,12 +113,13 @@ KNOWN.update({(n, "defaults"): ITEM3 for n in (
     "apple-10.3-server", "apple-conf", "postfix-2.11.0", "postfix-3.0.0",
     "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
 KNOWN.update({(n, "disable/enable %s: round trip" % s): ITEM1
-              for n in ("iredmail", "mailinabox")
+              for n in ("iredmail", "mailinabox", "virtualmin")
               for s in ("submission", "submissions")})
 KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
     "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.11.0",
-    "postfix-2.3.0", "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0")})
+    "postfix-2.3.0", "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0",
+    "virtualmin")})
 KNOWN.update({(n, "classic"): ITEM6 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
     "docker-mailserver", "iredmail", "mailcow", "mailinabox", "modoboa",

@@ -500,6 +500,80 @@ def modoboa():
     return out
 
 
+# Virtualmin (Virtualmin-Config's lib/Virtualmin/Config/Plugin/Postfix.pm)
+# on Debian 12: main.cf through Webmin's postfix module, whose
+# set_current_value runs `postconf -c DIR -e name="value"` (a value equal
+# to Postfix's default is not written unless forced); master.cf through
+# the same module: modify_master replaces the live smtp inet entry by one
+# line, its fields and command joined by tabs, with " -o
+# smtpd_sasl_auth_enable=yes -o smtpd_tls_security_level=may" added to the
+# command, and create_master appends such lines for a submission entry
+# and an smtps entry (with -o smtpd_tls_wrappermode=yes) at the end.
+VIRTUALMIN_MAIN = [
+    # (name, value, forced)
+    ("virtual_alias_maps", "hash:/etc/postfix/virtual", True),
+    ("sender_bcc_maps", "hash:/etc/postfix/bcc", False),
+    ("sender_dependent_default_transport_maps",
+     "hash:/etc/postfix/dependent", False),
+    ("mailbox_command",
+     "/usr/bin/procmail-wrapper -o -a $DOMAIN -d $LOGNAME", True),
+    ("home_mailbox", "Maildir/", True),
+    ("inet_interfaces", "all", True),
+    ("smtpd_sasl_auth_enable", "yes", True),
+    ("smtpd_tls_security_level", "may", True),
+    ("smtpd_sasl_security_options", "noanonymous", True),
+    ("broken_sasl_auth_clients", "yes", True),
+    ("smtpd_recipient_restrictions",
+     "permit_mynetworks permit_sasl_authenticated reject_unauth_destination",
+     True),
+    ("smtp_tls_security_level", "dane", True),
+    ("smtp_dns_support_level", "dnssec", True),
+    ("smtp_host_lookup", "dns", True),
+    ("mailbox_size_limit", "0", False),
+    ("allow_percent_hack", "no", False),
+    ("resolve_dequoted_address", "no", True),
+]
+
+
+def virtualmin():
+    repo = "virtualmin/Virtualmin-Config"
+    c = rev(repo, "HEAD")
+    lic = "GPL-3.0 (LICENSE)"
+    s = Scratch(read(DEBIAN_MASTER), read(DEBIAN_MAIN))
+    for name, value, forced in VIRTUALMIN_MAIN:
+        if not forced and postconf(s.d, "-dh", name).strip() == value:
+            continue
+        postconf(s.d, "-e", "%s=%s" % (name, value))
+    lines = s.get("master.cf").decode().split("\n")
+    tail = lines.pop() if lines[-1] == "" else None
+    k = [i for i, l in enumerate(lines)
+         if re.match(r"smtp\s+inet\s", l)][0]
+    f = lines[k].split(None, 7)
+    cmd = f[7] + " -o smtpd_sasl_auth_enable=yes -o " \
+        "smtpd_tls_security_level=may"
+    lines[k] = "\t".join(f[:7] + [cmd])
+    lines.append("\t".join(["submission"] + f[1:7] + [cmd]))
+    lines.append("\t".join(["smtps"] + f[1:7] +
+                           [cmd + " -o smtpd_tls_wrappermode=yes"]))
+    if tail is not None:
+        lines.append(tail)
+    master = "\n".join(lines).encode()
+    main = s.get("main.cf")
+    s.close()
+    how = ("Plugin/Postfix.pm's steps through Webmin's postfix module "
+           "(postfix-lib.pl of webmin/webmin: set_current_value, "
+           "modify_master, create_master, master_line) on ")
+    return [("master.cf", master,
+             src(repo, c, "lib/Virtualmin/Config/Plugin/Postfix.pm", lic,
+                 how + DEBIAN_NOTE + ": the smtp inet line rewritten with "
+                 "two -o added, submission and smtps appended (tab-joined "
+                 "lines)")),
+            ("main.cf", main,
+             src(repo, c, "lib/Virtualmin/Config/Plugin/Postfix.pm", lic,
+                 how + DEBIAN_MAIN_NOTE + ": `postconf -c DIR -e` for each "
+                 "value it sets (tools/corpus-render.py VIRTUALMIN_MAIN)"))]
+
+
 RECIPES = {
     "apple-10.3-server": lambda: apple(
         "postfix-129", "master.cf.defaultserver", None),
@@ -527,6 +601,7 @@ RECIPES = {
     "mailu": mailu,
     "proxmox": proxmox,
     "modoboa": modoboa,
+    "virtualmin": virtualmin,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
              "v3.4.0", "v3.7.0", "v3.11.6"):
