@@ -119,7 +119,7 @@ KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
     "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.11.0",
     "postfix-2.3.0", "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0",
-    "virtualmin")})
+    "virtualmin", "zimbra")})
 KNOWN.update({(n, "classic"): ITEM6 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
     "docker-mailserver", "iredmail", "mailcow", "mailinabox", "modoboa",

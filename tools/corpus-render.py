@@ -574,6 +574,50 @@ def virtualmin():
                  "value it sets (tools/corpus-render.py VIRTUALMIN_MAIN)"))]
 
 
+# Zimbra's zmconfigd writes master.cf from conf/postfix/master.cf.in:
+# "%%uncomment COND%%" becomes "" when COND holds and "#" otherwise,
+# "%%attribute%%" its value.  A single-server install with the defaults:
+# opendkim and antispam on, postjournal and policyd off, no separate
+# submission certificate; main.cf is installed as it is (zmconfigd then
+# sets values with postconf -e at run time).
+ZIMBRA_COND = {"SERVICE:opendkim": True, "SERVICE:antispam": True,
+               "SERVICE:!antispam": False, "LOCAL:postjournal_enabled": False,
+               "VAR:zimbraMtaEnableSmtpdPolicyd": False,
+               "LOCAL:postfix_submission_smtpd_tls_key_file": False,
+               "LOCAL:postfix_submission_smtpd_tls_cert_file": False}
+ZIMBRA_VAR = {"zimbraLocalBindAddress": "127.0.0.1",
+              "zimbraMtaTlsSecurityLevel": "may",
+              "zimbraMtaSaslAuthEnable": "yes",
+              "zimbraAmavisMaxServers": "10"}
+ZIMBRA_LOCAL = {
+    "postfix_submission_smtpd_tls_key_file": "/opt/zimbra/conf/smtpd.key",
+    "postfix_submission_smtpd_tls_cert_file": "/opt/zimbra/conf/smtpd.crt"}
+
+
+def zimbra():
+    repo = "Zimbra/zm-postfix"
+    c = rev(repo, "HEAD")
+    lic = "not stated in the repository"
+    text = show(repo, c, "conf/postfix/master.cf.in").decode()
+
+    def cond(m):
+        if m.group(1) not in ZIMBRA_COND:
+            die("zimbra: unknown condition " + m.group(1))
+        return "" if ZIMBRA_COND[m.group(1)] else "#"
+    text = re.sub(r"%%uncomment ([^%]+)%%", cond, text)
+    text = re.sub(r"%%([A-Za-z]+)%%", lambda m: ZIMBRA_VAR[m.group(1)], text)
+    text = re.sub(r"@@([a-z_]+)@@", lambda m: ZIMBRA_LOCAL[m.group(1)], text)
+    how = ("filled as zmconfigd fills it: %%uncomment COND%% made '' or "
+           "'#', %%attribute%% replaced (tools/corpus-render.py ZIMBRA_*: "
+           "opendkim and antispam on, postjournal and policyd off, "
+           "zimbraMtaTlsSecurityLevel may, zimbraLocalBindAddress "
+           "127.0.0.1)")
+    return [("master.cf", text.encode(),
+             src(repo, c, "conf/postfix/master.cf.in", lic, how)),
+            ("main.cf", show(repo, c, "conf/postfix/main.cf"),
+             src(repo, c, "conf/postfix/main.cf", lic, "copied as it is"))]
+
+
 RECIPES = {
     "apple-10.3-server": lambda: apple(
         "postfix-129", "master.cf.defaultserver", None),
@@ -602,6 +646,7 @@ RECIPES = {
     "proxmox": proxmox,
     "modoboa": modoboa,
     "virtualmin": virtualmin,
+    "zimbra": zimbra,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
              "v3.4.0", "v3.7.0", "v3.11.6"):
