@@ -742,3 +742,71 @@ def main_names(text):
 
 def decode(b):
     return b.decode("utf-8", "surrogateescape")
+
+
+# --------------------------------------------------------------------------
+# helpers of tests/corpus_test.py
+
+def run_pty(argv, timeout=120):
+    """Run argv with a pseudo-terminal as its standard input, output and
+    error (postfix check prints its findings only to a terminal).
+    Returns (exit status, the terminal's text)."""
+    import select
+    master, slave = os.openpty()
+    p = subprocess.Popen(list(argv), stdin=slave, stdout=slave,
+                         stderr=slave, start_new_session=True,
+                         close_fds=True, env=ENV)
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            r, _, _ = select.select([master], [], [], 0.1)
+            if r:
+                try:
+                    data = os.read(master, 65536)
+                except OSError as e:
+                    if e.errno == errno.EIO:
+                        break
+                    raise
+                if not data:
+                    break
+                out += data
+            elif p.poll() is not None:
+                break
+            if time.monotonic() > deadline:
+                p.kill()
+                break
+        rc = p.wait(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        os.close(master)
+    return rc, out.decode("utf-8", "surrogateescape")
+
+
+def postconf_M(d):
+    """postconf -M: [(service, type, [the 6 other fields], command line)]
+    of every live entry, in file order."""
+    out = []
+    for line in postconf(d, "-M").split("\n"):
+        if not line.strip():
+            continue
+        f = line.split()
+        out.append((f[0], f[1], f[2:7], " ".join(f[7:])))
+    return out
+
+
+def entry_span(text, first):
+    """The physical line numbers (first, last) of the master.cf entry that
+    starts at line first, as Postfix's reader joins it: up to its last
+    continuation line (comment and blank lines inside it included)."""
+    for no, logical, pieces, orphan in read_logical_lines(text):
+        if no == first and not orphan:
+            return first, pieces[-1][1]
+    return None
+
+
+def list_words(s):
+    """A list-valued parameter as Postfix splits it (white space and
+    commas), for comparing values that differ only in the separators."""
+    return None if s is None else [w for w in re.split(r"[ \t\r\n,]+", s)
+                                   if w]

@@ -6,6 +6,8 @@
 #   cli-more	verify, relayhost, help and usage, defaults, reload
 #   differential	pfsubmit's reading against postconf's, on every fixture
 #   generated		seeded random files: round trip, and against postconf
+#   corpus		real master.cf/main.cf of mail-server projects: against
+#			postconf, enable/disable round trips, no false check error
 #   fuzz-short		libFuzzer targets for a short while (clang only)
 #   live		a real Postfix on loopback (root only)
 
@@ -74,6 +76,9 @@ differential: $(PROG) build/pftool
 generated: $(PROG) build/pftool
 	$(PYTHON) tests/generated.py
 
+corpus: $(PROG) build/pftool
+	$(PYTHON) tests/corpus_test.py
+
 live: $(PROG)
 	sh tests/live/run.sh
 
@@ -96,9 +101,9 @@ check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli cli-more differential generated fuzz-short live \
-    ansible install-test crash
+check-all: all unit unit-asan cli cli-more differential generated corpus \
+    fuzz-short live ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check check-all unit unit-asan cli cli-more differential generated live \
-    ansible install-test deb-test crash
+.PHONY: check check-all unit unit-asan cli cli-more differential generated \
+    corpus live ansible install-test deb-test crash
