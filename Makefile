@@ -4,8 +4,8 @@
 # make check		build and run every test (unit, differential, CLI,
 #			sanitizers, a short fuzz run when clang is there,
 #			and the live suite when run as root)
-# make install		PREFIX, DESTDIR, BINDIR, MANDIR, COMPLETIONDIR are
-#			honoured
+# make install		PREFIX, DESTDIR, BINDIR, MANDIR, COMPLETIONDIR and
+#			ANSIBLE_MODULEDIR are honoured
 
 PROG=		pfsubmit
 VERSION=	0.1.0
@@ -14,6 +14,8 @@ PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/sbin
 MANDIR?=	$(PREFIX)/share/man
 COMPLETIONDIR?=	$(PREFIX)/share/bash-completion/completions
+# Ansible looks in /usr/share/ansible/plugins/modules without being told.
+ANSIBLE_MODULEDIR?=	$(PREFIX)/share/ansible/plugins/modules
 DESTDIR?=
 INSTALL?=	install
 PKG_CONFIG?=	pkg-config
@@ -97,16 +99,20 @@ analyze:
 
 install: $(PROG)
 	$(INSTALL) -d -m 0755 "$(DESTDIR)$(BINDIR)" \
-	    "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(COMPLETIONDIR)"
+	    "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(COMPLETIONDIR)" \
+	    "$(DESTDIR)$(ANSIBLE_MODULEDIR)"
 	$(INSTALL) -m 0755 $(PROG) "$(DESTDIR)$(BINDIR)/$(PROG)"
 	$(INSTALL) -m 0644 pfsubmit.1 "$(DESTDIR)$(MANDIR)/man1/pfsubmit.1"
 	$(INSTALL) -m 0644 contrib/bash-completion/pfsubmit \
 	    "$(DESTDIR)$(COMPLETIONDIR)/pfsubmit"
+	$(INSTALL) -m 0644 contrib/ansible/library/pfsubmit.py \
+	    "$(DESTDIR)$(ANSIBLE_MODULEDIR)/pfsubmit.py"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/$(PROG)" \
 	    "$(DESTDIR)$(MANDIR)/man1/pfsubmit.1" \
-	    "$(DESTDIR)$(COMPLETIONDIR)/pfsubmit"
+	    "$(DESTDIR)$(COMPLETIONDIR)/pfsubmit" \
+	    "$(DESTDIR)$(ANSIBLE_MODULEDIR)/pfsubmit.py"
 
 lint:
 	mandoc -Tlint -W warning pfsubmit.1

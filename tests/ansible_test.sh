@@ -1,8 +1,13 @@
 #!/bin/sh
-# Run contrib/ansible/pfsubmit.yml for real, on this host with a local
-# connection, against a scratch configuration directory: the first run
-# must change three things, the second none.  Skipped (with a line)
-# when ansible-playbook is not installed.
+# ansible_test.sh - the pfsubmit Ansible module: its unit tests
+# (tests/ansible_module_unit.py) and its runs for real with
+# ansible-playbook and ansible-doc (tests/ansible_module_test.py).
+# Skipped (with a line) when ansible-core is not installed.  Exits 1
+# when a test failed.
+#
+# The unit tests import ansible's module_utils, so they run under the
+# Python that ansible-playbook itself runs under (its #! line), which
+# need not be the python3 first in PATH.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v ansible-playbook >/dev/null 2>&1; then
@@ -10,30 +15,25 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
 	    "(apt-get install ansible-core)"
 	exit 0
 fi
-dir=$(mktemp -d /tmp/pfsubmit-ansible.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-cp "$top/fixtures/master/debian-3.7.cf" "$dir/master.cf"
-cp "$top/fixtures/main/small.cf" "$dir/main.cf"
-printf '[mailservers]\nlocalhost ansible_connection=local\n' > "$dir/hosts"
+py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v ansible-playbook)")
+case $py in
+*/env\ *)	py=${py#*/env } ;;
+esac
+if [ -z "$py" ] || ! $py -c 'import ansible.module_utils.basic' 2>/dev/null
+then
+	echo "ansible: FAIL: cannot find the Python that ansible-core is" \
+	    "installed for (ansible-playbook's #! line: \"$py\")"
+	exit 1
+fi
 
-play() {
-	ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 \
-	    ANSIBLE_INVENTORY_UNPARSED_WARNING=0 \
-	    ansible-playbook -i "$dir/hosts" \
-	    -e "pfsubmit=$top/pfsubmit" \
-	    -e "pfsubmit_options='-c $dir --no-check --no-reload'" \
-	    -e "ansible_become=false" \
-	    "$top/contrib/ansible/pfsubmit.yml"
-}
-
-ansible-playbook --syntax-check -i "$dir/hosts" \
-    "$top/contrib/ansible/pfsubmit.yml" >/dev/null
-out=$(play 2>&1) || { echo "$out"; echo "ansible: FAIL: first run"; exit 1; }
-echo "$out" | grep -q 'changed=3 ' || { echo "$out";
-    echo "ansible: FAIL: the first run should change 3 things"; exit 1; }
-out=$(play 2>&1) || { echo "$out"; echo "ansible: FAIL: second run"; exit 1; }
-echo "$out" | grep -q 'changed=0 ' || { echo "$out";
-    echo "ansible: FAIL: the second run should change nothing"; exit 1; }
-"$top/pfsubmit" -c "$dir" -q check >/dev/null ||
-    { echo "ansible: FAIL: the result does not pass check"; exit 1; }
-echo "ansible: ok: the playbook changed 3 things, then nothing"
+bad=0
+echo "ansible: unit tests ($py tests/ansible_module_unit.py)"
+if out=$($py "$top/tests/ansible_module_unit.py" 2>&1); then
+	echo "ansible: ok: unit tests: $(echo "$out" | sed -n 's/^Ran //p')"
+else
+	echo "$out"
+	echo "ansible: FAIL: unit tests"
+	bad=1
+fi
+$py "$top/tests/ansible_module_test.py" || bad=1
+exit $bad

@@ -88,6 +88,7 @@ dpkg-deb -c "$deb" | awk '{ print $1, $6 }' >"$tmp/contents"
 for want in "-rwxr-xr-x ./usr/sbin/pfsubmit" \
     "-rw-r--r-- ./usr/share/man/man1/pfsubmit.1.gz" \
     "-rw-r--r-- ./usr/share/bash-completion/completions/pfsubmit" \
+    "-rw-r--r-- ./usr/share/ansible/plugins/modules/pfsubmit.py" \
     "-rw-r--r-- ./usr/share/doc/pfsubmit/copyright" \
     "-rw-r--r-- ./usr/share/doc/pfsubmit/changelog.gz"; do
 	if grep -qxF -- "$want" "$tmp/contents"; then
@@ -189,6 +190,20 @@ else
 			ok "bash-completion loads it: $spec" ;;
 		*)	fail "bash-completion does not load it: $spec" ;;
 		esac
+	fi
+
+	# Ansible finds the module without being told where.
+	if ! command -v ansible-doc >/dev/null 2>&1; then
+		echo "deb: skipped: ansible-doc pfsubmit (apt-get install" \
+		    "ansible-core)"
+	elif (cd "$tmp" && env -u ANSIBLE_LIBRARY -u ANSIBLE_CONFIG \
+	    ANSIBLE_NOCOLOR=1 ansible-doc pfsubmit) >"$tmp/doc.txt" 2>&1 &&
+	    grep -q '/usr/share/ansible/plugins/modules/pfsubmit.py' \
+	    "$tmp/doc.txt"; then
+		ok "ansible-doc pfsubmit finds the installed module"
+	else
+		cat "$tmp/doc.txt"
+		fail "ansible-doc pfsubmit does not find the installed module"
 	fi
 
 	dpkg -L pfsubmit >"$tmp/files"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # install_test.sh - `make install' and `make uninstall' into a scratch
-# DESTDIR with PREFIX=/usr: the files, their modes, the installed binary
-# and manual; the bash completion, sourced and called the way bash calls
+# DESTDIR with PREFIX=/usr: the files, their modes, the installed binary,
+# manual and Ansible module; the bash completion, sourced and called the way bash calls
 # it; and that `pfsubmit --help', the manual's SYNOPSIS and the
 # completion name the same commands.  Exits 1 on any failure.
 #
@@ -38,6 +38,7 @@ ok "make install DESTDIR=... PREFIX=/usr"
 bin=$dest/usr/sbin/pfsubmit
 man=$dest/usr/share/man/man1/pfsubmit.1
 comp=$dest/usr/share/bash-completion/completions/pfsubmit
+module=$dest/usr/share/ansible/plugins/modules/pfsubmit.py
 
 # mode FILE MODE - FILE is a regular file with this ls -l mode string
 mode() {
@@ -56,15 +57,17 @@ mode() {
 mode "$bin" -rwxr-xr-x
 mode "$man" -rw-r--r--
 mode "$comp" -rw-r--r--
+mode "$module" -rw-r--r--
 
 # Nothing else is installed.
 find "$dest" ! -type d | sed "s|^$dest||" | sort >"$tmp/files"
 printf '%s\n' /usr/sbin/pfsubmit /usr/share/bash-completion/completions/pfsubmit \
-    /usr/share/man/man1/pfsubmit.1 | sort >"$tmp/want"
+    /usr/share/man/man1/pfsubmit.1 \
+    /usr/share/ansible/plugins/modules/pfsubmit.py | sort >"$tmp/want"
 if cmp -s "$tmp/files" "$tmp/want"; then
-	ok "exactly the three files are installed"
+	ok "exactly the four files are installed"
 else
-	fail "installed files differ from the three expected:"
+	fail "installed files differ from the four expected:"
 	diff "$tmp/want" "$tmp/files" || :
 fi
 
@@ -106,6 +109,22 @@ if command -v mandoc >/dev/null 2>&1; then
 fi
 [ "$rendered" = 1 ] || fail "neither man nor mandoc is installed to" \
     "render the page (apt-get install man-db or mandoc)"
+
+# The module, from the directory it is installed in.
+if cmp -s "$module" contrib/ansible/library/pfsubmit.py; then
+	ok "the Ansible module is contrib/ansible/library/pfsubmit.py"
+else
+	fail "the installed Ansible module differs from contrib's"
+fi
+if ! command -v ansible-doc >/dev/null 2>&1; then
+	echo "install: skipped: ansible-doc (apt-get install ansible-core)"
+elif ANSIBLE_NOCOLOR=1 ansible-doc -M "${module%/*}" pfsubmit \
+    >"$tmp/doc.txt" 2>&1 && grep -q '^> PFSUBMIT' "$tmp/doc.txt"; then
+	ok "ansible-doc renders the installed module"
+else
+	cat "$tmp/doc.txt"
+	fail "ansible-doc does not render the installed module"
+fi
 
 # --- the bash completion ----------------------------------------------------
 
