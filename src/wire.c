@@ -384,9 +384,8 @@ plan_sasl(struct conf *c, const struct mc_service *s, struct wire *w,
 		    "}\n", qd);
 		diag_add(notes, DIAG_NOTE, NULL, 0, "SASL: Dovecot is "
 		    "installed but has no auth listener for Postfix: add "
-		    "this to /etc/dovecot/conf.d/10-master.conf, run "
-		    "doveadm reload, then pfsubmit enable again:\n%s",
-		    w->dovecot_block);
+		    "the block below to /etc/dovecot/conf.d/10-master.conf, "
+		    "run doveadm reload, then pfsubmit enable again");
 		free(qd);
 	} else
 		diag_add(notes, DIAG_NOTE, NULL, 0, "SASL: no back end "
@@ -604,4 +603,109 @@ wire_plan(struct conf *c, const struct mc_service *s, struct wire *w,
 		return -1;
 	}
 	return plan_tls(c, s, w, notes, d);
+}
+
+/*
+ * wire_service - plan for live service idx of t's master.cf and set
+ * what the plan says on it: an override it lacks is added; one it has
+ * with another value is replaced only when it was asked for (--cert,
+ * --key, --chain-file, --sasl), else kept with a note.  Returns -1
+ * after saying why when what was asked cannot be done.
+ */
+int
+wire_service(struct txn *t, size_t idx, struct wire *w)
+{
+	struct mc_file		*m = &t->c.master;
+	const struct mc_override *o;
+	struct diag		 notes, d;
+	const char		*p, *nl;
+	char			**toks, *tok;
+	size_t			 i, n = 0;
+	int			 asked;
+
+	diag_init(&notes);
+	diag_init(&d);
+	if (wire_plan(&t->c, &m->svc[idx], w, &notes, &d) == -1) {
+		diag_print(&d, stderr, DIAG_ERR);
+		diag_free(&notes);
+		diag_free(&d);
+		return -1;
+	}
+	for (i = 0; i < notes.n; i++)
+		txn_note(t, "%s", notes.m[i].text);
+	for (p = w->dovecot_block; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		txn_note(t, "    %.*s", (int)(nl - p), p);
+	}
+	diag_free(&notes);
+	diag_free(&d);
+	asked = w->cert != NULL || w->chain != NULL || w->sasl != NULL;
+	toks = xcalloc(w->n + 1, sizeof(*toks));
+	for (i = 0; i < w->n; i++) {
+		o = mc_find_override(&m->svc[idx], w->name[i]);
+		if (o == NULL)
+			toks[n++] = xprintf("%s=%s", w->name[i], w->value[i]);
+		else if (strcmp(o->value, w->value[i]) == 0)
+			continue;
+		else if (asked) {
+			tok = xprintf("%s=%s", w->name[i], w->value[i]);
+			(void)mce_set_override(m, idx, w->name[i], tok);
+			free(tok);
+			if (conf_reparse(&t->c, NULL) < 0)
+				goto bug;
+		} else
+			txn_note(t, "%s: kept -o %s=%s (found %s)",
+			    m->svc[idx].field[MCF_SERVICE], o->name, o->value,
+			    w->value[i]);
+	}
+	if (n > 0) {
+		mce_add_overrides(m, idx, toks, n);
+		if (conf_reparse(&t->c, NULL) < 0)
+			goto bug;
+	}
+	for (i = 0; i < n; i++)
+		free(toks[i]);
+	free(toks);
+	return 0;
+bug:
+	for (i = 0; i < n; i++)
+		free(toks[i]);
+	free(toks);
+	fprintf(stderr, "pfsubmit: the wiring did not read back; nothing "
+	    "written (this is a bug)\n");
+	return -1;
+}
+
+/*
+ * wire_prove - after enable: verify service svc as a client meets it,
+ * when Postfix runs this instance and the edit is in force.  Returns
+ * 0 when it works or could not be tried (a note says what to run), 1
+ * when verify found a failing item.
+ */
+int
+wire_prove(struct txn *t, const char *svc, const struct vf_opts *o)
+{
+	struct vf_opts	 vo = *o;
+	char		*q;
+	int		 r;
+
+	q = vquote(svc, strlen(svc), 60);
+	if (!conf_own_instance(&t->c)) {
+		say("not verified: %s is a copy of the default instance's "
+		    "configuration; verify the running service with "
+		    "pfsubmit verify %s", t->c.dir, q);
+		free(q);
+		return 0;
+	}
+	if (!txn_running(t)) {
+		say("Postfix is not running, so %s was not verified: start it "
+		    "(postfix start), then run pfsubmit verify %s", q, q);
+		free(q);
+		return 0;
+	}
+	free(q);
+	fflush(stderr);
+	r = vf_verify(&t->c, svc, &vo, opt.json, opt.json ? stderr : stdout);
+	return r == 0 ? 0 : 1;
 }
