@@ -37,7 +37,9 @@ const struct cmd cmds[] = {
 	    "overrides" },
 	{ "enable", cmd_enable,
 	    "enable [submission | submissions] [--listen addr] "
-	    "[--profile modern | classic]",
+	    "[--profile modern | classic] [--sasl dovecot | cyrus | none] "
+	    "[--cert file --key file | --chain-file file] [--no-verify] "
+	    "[--user user --password-file file]",
 	    "make the submission service live with SASL authentication" },
 	{ "disable", cmd_disable,
 	    "disable [submission | submissions | service[/type]]",

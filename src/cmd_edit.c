@@ -220,7 +220,8 @@ warn_setup(struct txn *t, int tls)
  * 0, or an exit status after saying why.
  */
 static int
-do_enable(struct txn *t, int port, const char *listen, int classic)
+do_enable(struct txn *t, int port, const char *listen, int classic,
+    struct wire *w)
 {
 	struct mc_file		*m = &t->c.master;
 	const struct mc_service	*s;
@@ -344,6 +345,11 @@ do_enable(struct txn *t, int port, const char *listen, int classic)
 		free(toks[i]);
 	free(toks);
 	toks = NULL;
+	/* What the host has for SASL and TLS, on the service itself. */
+	if (w != NULL && wire_service(t, (size_t)idx, w) == -1) {
+		free(want);
+		return EX_PF_FAIL;
+	}
 
 	/* Make sure the result says what was asked. */
 	idx = -1;
@@ -360,7 +366,8 @@ do_enable(struct txn *t, int port, const char *listen, int classic)
 	for (ps = prof; ps->name != NULL; ps++)
 		if (mc_find_override(&m->svc[idx], ps->name) == NULL)
 			goto bug;
-	warn_setup(t, !classic || port == 465);
+	if (w == NULL)
+		warn_setup(t, !classic || port == 465);
 	free(want);
 	return 0;
 bug:
@@ -377,6 +384,10 @@ bug:
 
 static const char *enable_listen;
 static int enable_classic;
+static int enable_noverify;
+static struct wire enable_wire;
+static struct vf_opts enable_vo;
+static const char *enable_passfile;
 
 static void
 enable_opt(int ch, const char *arg)
@@ -384,6 +395,33 @@ enable_opt(int ch, const char *arg)
 	switch (ch) {
 	case 'L':
 		enable_listen = arg;
+		break;
+	case 'S':
+		if (strcmp(arg, "dovecot") != 0 && strcmp(arg, "cyrus") != 0 &&
+		    strcmp(arg, "none") != 0) {
+			fprintf(stderr, "pfsubmit: --sasl: use dovecot, cyrus "
+			    "or none\n");
+			exit(EX_PF_FAIL);
+		}
+		enable_wire.sasl = arg;
+		break;
+	case 'C':
+		enable_wire.cert = arg;
+		break;
+	case 'K':
+		enable_wire.key = arg;
+		break;
+	case 'H':
+		enable_wire.chain = arg;
+		break;
+	case 'N':
+		enable_noverify = 1;
+		break;
+	case 'U':
+		enable_vo.user = arg;
+		break;
+	case 'F':
+		enable_passfile = arg;
 		break;
 	case 'P':
 		if (strcmp(arg, "modern") == 0)
@@ -430,6 +468,81 @@ bad:
 	return -1;
 }
 
+/*
+ * check_wire_args - --cert, --key and --chain-file name files of this
+ * host (absolute paths without white space, which -o cannot hold);
+ * with --no-check nothing of this host is looked at, so none is taken
+ */
+static int
+check_wire_args(const struct wire *w)
+{
+	const char *const what[3] = { "--cert", "--key", "--chain-file" };
+	const char	*v[3];
+	int		 i;
+
+	v[0] = w->cert;
+	v[1] = w->key;
+	v[2] = w->chain;
+	if (w->chain != NULL && (w->cert != NULL || w->key != NULL)) {
+		fprintf(stderr, "pfsubmit: give --chain-file or --cert and "
+		    "--key, not both\n");
+		return -1;
+	}
+	if (w->key != NULL && w->cert == NULL) {
+		fprintf(stderr, "pfsubmit: --key goes with --cert\n");
+		return -1;
+	}
+	for (i = 0; i < 3; i++) {
+		if (v[i] == NULL)
+			continue;
+		if (arg_check_text(v[i], what[i]) == -1)
+			return -1;
+		if (v[i][0] != '/' || arg_has_space(v[i]) ||
+		    strchr(v[i], ',') != NULL) {
+			fprintf(stderr, "pfsubmit: %s: give an absolute path "
+			    "without white space or ','\n", what[i]);
+			return -1;
+		}
+		if (opt.no_check) {
+			fprintf(stderr, "pfsubmit: %s: the file is checked on "
+			    "this host, which --no-check does not do\n",
+			    what[i]);
+			return -1;
+		}
+	}
+	if (w->sasl != NULL && opt.no_check) {
+		fprintf(stderr, "pfsubmit: --sasl: the back end is looked for "
+		    "on this host, which --no-check does not do\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * enabled_service - the name of the live service enable made or found
+ * on port for listen (NULL: all addresses); allocated, or NULL
+ */
+static char *
+enabled_service(struct txn *t, int port, const char *listen)
+{
+	const struct mc_service *s;
+	char		*host, *r = NULL;
+	size_t		 i;
+
+	for (i = 0; i < t->c.master.nsvc; i++) {
+		s = &t->c.master.svc[i];
+		if (!s->enabled || mc_is_submission(s) != port)
+			continue;
+		host = host_of(s->field[MCF_SERVICE]);
+		if (strcmp(host, listen != NULL ? listen : "") == 0) {
+			free(r);
+			r = xstrdup(s->field[MCF_SERVICE]);
+		}
+		free(host);
+	}
+	return r;
+}
+
 /* which_port - "submission" or "submissions" (or none) as a port */
 static int
 which_port(int argc, char **argv, int n, const struct cmd *c)
@@ -449,15 +562,26 @@ cmd_enable(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "listen", required_argument, NULL, 'L' },
 		{ "profile", required_argument, NULL, 'P' },
+		{ "sasl", required_argument, NULL, 'S' },
+		{ "cert", required_argument, NULL, 'C' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "chain-file", required_argument, NULL, 'H' },
+		{ "no-verify", no_argument, NULL, 'N' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "password-file", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd *c = cmd_find("enable");
 	struct txn	 t;
-	char		*q;
-	int		 n, port, r;
+	char		*q, *svc, pass[1024];
+	int		 n, port, r, v;
 
 	enable_listen = NULL;
 	enable_classic = 0;
+	enable_noverify = 0;
+	enable_passfile = NULL;
+	memset(&enable_wire, 0, sizeof(enable_wire));
+	memset(&enable_vo, 0, sizeof(enable_vo));
 	n = cmd_getopt(argc, argv, c, NULL, lo, enable_opt);
 	if ((port = which_port(argc, argv, n, c)) == 0) {
 		q = vquote(argv[n], strlen(argv[n]), 60);
@@ -468,10 +592,39 @@ cmd_enable(int argc, char **argv)
 	}
 	if (enable_listen != NULL && check_listen(enable_listen) == -1)
 		return EX_PF_FAIL;
-	if ((r = txn_begin(&t)) != 0)
+	if (check_wire_args(&enable_wire) == -1)
+		return EX_PF_FAIL;
+	if ((enable_vo.user == NULL) != (enable_passfile == NULL)) {
+		fprintf(stderr, "pfsubmit: give --user and --password-file "
+		    "together\n");
+		return EX_PF_FAIL;
+	}
+	if (enable_vo.user != NULL && arg_check_text(enable_vo.user,
+	    "--user") == -1)
+		return EX_PF_FAIL;
+	pass[0] = '\0';
+	if (enable_passfile != NULL && arg_read_secret(enable_passfile, pass,
+	    sizeof(pass)) == -1)
+		return EX_PF_FAIL;
+	if ((r = txn_begin(&t)) != 0) {
+		explicit_bzero(pass, sizeof(pass));
 		return r;
-	if ((r = do_enable(&t, port, enable_listen, enable_classic)) == 0)
+	}
+	r = do_enable(&t, port, enable_listen, enable_classic,
+	    opt.no_check ? NULL : &enable_wire);
+	if (r == 0)
 		r = txn_commit(&t);
+	/* Prove it: the service as a mail client meets it. */
+	svc = enabled_service(&t, port, enable_listen);
+	if ((r == EX_PF_OK || r == EX_PF_CHANGED) && !opt.dry_run &&
+	    !opt.no_reload && !enable_noverify && svc != NULL) {
+		enable_vo.pass = enable_vo.user != NULL ? pass : NULL;
+		if ((v = wire_prove(&t, svc, &enable_vo)) != 0)
+			r = EX_PF_VERIFY;
+	}
+	explicit_bzero(pass, sizeof(pass));
+	free(svc);
+	wire_free(&enable_wire);
 	txn_end(&t);
 	return r;
 }

@@ -68,6 +68,7 @@
 #define EX_PF_RELOAD		3	/* installed, checked; reload failed */
 #define EX_PF_RESTORE		4	/* restore failed: inconsistent */
 #define EX_PF_CHANGED		5	/* --detailed-exitcode: changed */
+#define EX_PF_VERIFY		6	/* edited and reloaded; verify failed */
 
 /*
  * buf.c: a growable byte string, always NUL-terminated.
@@ -550,6 +551,7 @@ struct txn {
 int	 txn_begin(struct txn *);
 int	 txn_commit(struct txn *);
 void	 txn_end(struct txn *);
+int	 txn_running(struct txn *);
 void	 txn_note(struct txn *, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));
 
@@ -730,6 +732,9 @@ struct wire {
 };
 int	 wire_plan(struct conf *, const struct mc_service *, struct wire *,
 	    struct diag *, struct diag *);
+struct vf_opts;
+int	 wire_service(struct txn *, size_t, struct wire *);
+int	 wire_prove(struct txn *, const char *, const struct vf_opts *);
 void	 wire_free(struct wire *);
 char	**wire_doveconf_listeners(const char *);
 

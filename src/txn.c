@@ -290,6 +290,23 @@ postfix_argv(struct txn *t, const char *verb, const char **argv)
 	argv[i] = NULL;
 }
 
+/*
+ * txn_running - does a Postfix master run for this instance (postfix
+ * status)?  1 yes, 0 no or not known.
+ */
+int
+txn_running(struct txn *t)
+{
+	const char	*argv[6];
+	struct run_result r;
+	int		 up;
+
+	postfix_argv(t, "status", argv);
+	up = run_cmd(argv, 0, TXN_STATUS_SECS, &r) == 0;
+	run_result_free(&r);
+	return up;
+}
+
 /* run_failure - how a postfix command failed, for a message */
 static const char *
 run_failure(const struct run_result *r, int secs, char *how, size_t len)

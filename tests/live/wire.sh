@@ -101,7 +101,7 @@ fi
 
 # 2. a second enable changes nothing
 cp "$C/master.cf" "$D/master.cf.1"
-out=$("$PFSUBMIT" -c "$C" --detailed-exitcode --no-verify enable 2>&1)
+out=$("$PFSUBMIT" -c "$C" --detailed-exitcode enable --no-verify 2>&1)
 st=$?
 if [ $st -eq 0 ] && cmp -s "$C/master.cf" "$D/master.cf.1"; then
 	pass "enable twice: nothing changes"
