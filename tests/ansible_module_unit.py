@@ -288,6 +288,23 @@ class Plan(unittest.TestCase):
         self.assertEqual(s.secret, "pw 1")
         self.assertNotIn("pw 1", " ".join(s.args))
 
+    def test_relayhost_password_line_break_refused(self):
+        for pw in ("a\nb", "ab\n", "a\rb"):
+            with self.assertRaisesRegex(pf.PlanError, "line break") as cm:
+                pf.plan(self.params(relayhost=dict(
+                    host="h", user="u", password=pw, password_file=None,
+                    state="present")))
+            self.assertNotIn(pw, str(cm.exception))
+
+    def test_check_mode_advances(self):
+        sd = dict(domains=[], service=None, all=False, table=None,
+                  login_maps=False, state="present")
+        steps = pf.plan(self.params(
+            submission="enabled", params={"a": "1"}, sender_domains=sd,
+            relayhost=dict(state="absent")))
+        self.assertEqual([pf.advances(steps, i) for i in range(len(steps))],
+                         [True, True, False, False])
+
     def test_relayhost_password_file(self):
         d = tempfile.mkdtemp()
         try:
@@ -326,6 +343,36 @@ class Plan(unittest.TestCase):
         self.assertEqual(pf.common_args("pfsubmit", self.params(), None,
                                         False),
                          ["pfsubmit", "-j", "--detailed-exitcode"])
+
+    def test_copy_config(self):
+        d = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(d, "main.cf"), "w") as f:
+                f.write("a = hash:%s/sasl_passwd\nb = %s-other/x\n" %
+                        (d, d))
+            os.chmod(os.path.join(d, "main.cf"), 0o640)
+            with open(os.path.join(d, "master.cf"), "w") as f:
+                f.write("smtp inet n - y - - smtpd\n")
+            with open(os.path.join(d, "sasl_passwd"), "w") as f:
+                f.write("[h]:587 u:p\n")
+            os.mkdir(os.path.join(d, "pfsubmit-backups"))
+            copy = pf.copy_config(d + "/")
+            try:
+                self.assertEqual(sorted(os.listdir(copy)),
+                                 ["main.cf", "master.cf", "sasl_passwd"])
+                with open(os.path.join(copy, "main.cf")) as f:
+                    self.assertEqual(f.read(),
+                                     "a = hash:%s/sasl_passwd\n"
+                                     "b = %s-other/x\n" % (copy, copy))
+                self.assertEqual(os.stat(os.path.join(copy, "main.cf"))
+                                 .st_mode & 0o777, 0o640)
+                self.assertEqual(os.stat(copy).st_mode & 0o777, 0o700)
+            finally:
+                shutil.rmtree(copy)
+            with open(os.path.join(d, "main.cf")) as f:
+                self.assertIn(d + "/sasl_passwd", f.read())
+        finally:
+            shutil.rmtree(d)
 
     def test_scrub(self):
         r = pf.scrub({"a": ["x secret y", {"b": "secret"}], "n": 3},
