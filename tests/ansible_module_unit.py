@@ -234,7 +234,8 @@ class Plan(unittest.TestCase):
     def test_overrides_and_restrictions_on_service(self):
         steps = pf.plan(self.params(
             service="submissions/inet",
-            overrides={"smtpd_tls_auth_only": True, "milter_macro_daemon_name": None,
+            overrides={"smtpd_tls_auth_only": True,
+                       "milter_macro_daemon_name": None,
                        "x": ["a", "b"]},
             restrictions={"sender": ["reject_non_fqdn_sender", "permit"],
                           "relay": None,

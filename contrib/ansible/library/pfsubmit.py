@@ -26,7 +26,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: pfsubmit
-short_description: Enable and edit Postfix's mail submission service with pfsubmit
+short_description: Enable and edit Postfix's submission service with pfsubmit
 description:
   - Makes Postfix's submission services live (port 587 with STARTTLS, port
     465 with implicit TLS, both with SASL authentication), sets their
@@ -337,7 +337,8 @@ steps:
   elements: dict
   contains:
     step:
-      description: The step, such as C(submission) or C(params smtpd_sasl_type).
+      description: The step, such as C(submission) or
+        C(params smtpd_sasl_type).
       type: str
       sample: params smtpd_sasl_type
     command:
@@ -373,7 +374,9 @@ notes:
   returned: always
   type: list
   elements: str
-  sample: ["/etc/postfix/master.cf:19: uncommented submission/inet and its -o lines"]
+  sample:
+    - "/etc/postfix/master.cf:19: uncommented submission/inet and its -o
+      lines"
 checked:
   description: Whether C(postfix check) passed after a step.
   returned: always
@@ -386,7 +389,8 @@ check_output:
   description: What C(postfix check) printed when it failed.
   returned: always (empty when it did not fail)
   type: str
-  sample: "postfix: fatal: bad numerical configuration: default_process_limit = abc"
+  sample: "postfix: fatal: bad numerical configuration:
+    default_process_limit = abc"
 reload_output:
   description: What C(postfix reload) printed.
   returned: always (empty when it printed nothing)
