@@ -19,7 +19,7 @@
 # The stand-in (written by each test) prints the JSON documents a test
 # gives it, in turn, and records its argv and standard input.
 #
-#       python3 tests/ansible_module_unit.py [-v]
+#       python3 -m unittest [-v] tests/ansible_module_unit.py
 #
 # needs the Python that ansible-core is installed for (tests/ansible_test.sh
 # picks it).
