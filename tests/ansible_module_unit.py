@@ -257,6 +257,8 @@ class Plan(unittest.TestCase):
                     pf.plan(self.params(**{kind: {name: "v"}}))
         with self.assertRaisesRegex(pf.PlanError, "unknown class 'bogus'"):
             pf.plan(self.params(restrictions={"bogus": "reject"}))
+        with self.assertRaisesRegex(pf.PlanError, "a name is text"):
+            pf.plan(self.params(params={1: "v"}))
         with self.assertRaisesRegex(pf.PlanError, "a value must be"):
             pf.plan(self.params(params={"a": {"b": "c"}}))
 
@@ -462,6 +464,17 @@ class Arguments(ModuleCase):
 
     def test_bad_name(self):
         self.expect_fail({"params": {"a=b": "c"}}, "params: bad name")
+
+    def test_executable_from_path(self):
+        # PATH comes before /usr/sbin, where an installed pfsubmit is.
+        self.replies({"status": 0, "doc": doc(0)})
+        with mock.patch.dict(os.environ, {"PATH": self.dir + os.pathsep +
+                                          os.environ.get("PATH", "")}):
+            e = self.run_module({"params": {"a": "b"},
+                                 "config_dir": self.cfg}, fake=False)
+        self.assertFalse(e.failed, e.result)
+        self.assertEqual(e.result["steps"][0]["command"][0], self.fake)
+        self.assertEqual(len(self.edits()), 1)
 
     def test_executable(self):
         self.expect_fail({"params": {"a": "b"},

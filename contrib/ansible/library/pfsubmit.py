@@ -252,7 +252,7 @@ options:
   executable:
     description:
       - The pfsubmit binary. Not given, C(pfsubmit) is looked up in
-        C(PATH), then in C(/usr/sbin) and C(/usr/local/sbin).
+        C(PATH), then in C(/sbin), C(/usr/sbin) and C(/usr/local/sbin).
     type: path
     aliases: [pfsubmit]
 notes:
@@ -530,7 +530,9 @@ def check_name(what, name):
     """A name that would change the meaning of pfsubmit's arguments
     (an empty one, or one with '=', white space or a control
     character) is refused."""
-    if not isinstance(name, string_types) or name == '':
+    if not isinstance(name, string_types):
+        raise PlanError('%s: bad name %r: a name is text' % (what, name))
+    if name == '':
         raise PlanError('%s: empty name' % what)
     for c in name:
         if c == '=' or c.isspace() or ord(c) < 0x20 or ord(c) == 0x7f:
@@ -746,8 +748,8 @@ def find_executable(module):
             module.fail_json(msg='executable %s is not an executable file'
                              % exe)
         return exe
-    return module.get_bin_path('pfsubmit', required=True,
-                               opt_dirs=['/usr/sbin', '/usr/local/sbin'])
+    # PATH first, then /sbin, /usr/sbin and /usr/local/sbin.
+    return module.get_bin_path('pfsubmit', required=True)
 
 
 def config_directory(module):
@@ -756,7 +758,7 @@ def config_directory(module):
     own rule)."""
     if module.params.get('config_dir') is not None:
         return module.params['config_dir']
-    postconf = module.get_bin_path('postconf', opt_dirs=['/usr/sbin'])
+    postconf = module.get_bin_path('postconf')
     if postconf is not None:
         rc, out, err = module.run_command([postconf, '-dh',
                                            'config_directory'],
