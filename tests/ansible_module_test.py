@@ -215,6 +215,14 @@ def test_playbook(tmp):
              (rc, r.get("changed")), out)
     else:
         ok("second run: ok=%d changed=0" % r.get("ok", 0))
+    rc, out = ansible(base + ["--check", "--diff"])
+    outputs.append(out)
+    r = recap(out)
+    if rc != 0 or r.get("changed") != 0 or "\n+++ b/" in out:
+        fail("--check --diff after the run: status %d, changed=%s, not 0" %
+             (rc, r.get("changed")), out)
+    else:
+        ok("--check --diff after the run: changed=0, no diff")
     if any(PASSWORD in o for o in outputs):
         fail("the relay password is in ansible-playbook's output")
     else:

@@ -19,7 +19,7 @@
 # The stand-in (written by each test) prints the JSON documents a test
 # gives it, in turn, and records its argv and standard input.
 #
-#       python3 tests/ansible_module_unit.py [-v]
+#       python3 -m unittest [-v] tests/ansible_module_unit.py
 #
 # needs the Python that ansible-core is installed for (tests/ansible_test.sh
 # picks it).
@@ -234,7 +234,8 @@ class Plan(unittest.TestCase):
     def test_overrides_and_restrictions_on_service(self):
         steps = pf.plan(self.params(
             service="submissions/inet",
-            overrides={"smtpd_tls_auth_only": True, "milter_macro_daemon_name": None,
+            overrides={"smtpd_tls_auth_only": True,
+                       "milter_macro_daemon_name": None,
                        "x": ["a", "b"]},
             restrictions={"sender": ["reject_non_fqdn_sender", "permit"],
                           "relay": None,
@@ -256,6 +257,8 @@ class Plan(unittest.TestCase):
                     pf.plan(self.params(**{kind: {name: "v"}}))
         with self.assertRaisesRegex(pf.PlanError, "unknown class 'bogus'"):
             pf.plan(self.params(restrictions={"bogus": "reject"}))
+        with self.assertRaisesRegex(pf.PlanError, "a name is text"):
+            pf.plan(self.params(params={1: "v"}))
         with self.assertRaisesRegex(pf.PlanError, "a value must be"):
             pf.plan(self.params(params={"a": {"b": "c"}}))
 
@@ -287,6 +290,23 @@ class Plan(unittest.TestCase):
         self.assertEqual(s.stdin, b"pw 1\n")
         self.assertEqual(s.secret, "pw 1")
         self.assertNotIn("pw 1", " ".join(s.args))
+
+    def test_relayhost_password_line_break_refused(self):
+        for pw in ("a\nb", "ab\n", "a\rb"):
+            with self.assertRaisesRegex(pf.PlanError, "line break") as cm:
+                pf.plan(self.params(relayhost=dict(
+                    host="h", user="u", password=pw, password_file=None,
+                    state="present")))
+            self.assertNotIn(pw, str(cm.exception))
+
+    def test_check_mode_advances(self):
+        sd = dict(domains=[], service=None, all=False, table=None,
+                  login_maps=False, state="present")
+        steps = pf.plan(self.params(
+            submission="enabled", params={"a": "1"}, sender_domains=sd,
+            relayhost=dict(state="absent")))
+        self.assertEqual([pf.advances(steps, i) for i in range(len(steps))],
+                         [True, True, False, False])
 
     def test_relayhost_password_file(self):
         d = tempfile.mkdtemp()
@@ -326,6 +346,36 @@ class Plan(unittest.TestCase):
         self.assertEqual(pf.common_args("pfsubmit", self.params(), None,
                                         False),
                          ["pfsubmit", "-j", "--detailed-exitcode"])
+
+    def test_copy_config(self):
+        d = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(d, "main.cf"), "w") as f:
+                f.write("a = hash:%s/sasl_passwd\nb = %s-other/x\n" %
+                        (d, d))
+            os.chmod(os.path.join(d, "main.cf"), 0o640)
+            with open(os.path.join(d, "master.cf"), "w") as f:
+                f.write("smtp inet n - y - - smtpd\n")
+            with open(os.path.join(d, "sasl_passwd"), "w") as f:
+                f.write("[h]:587 u:p\n")
+            os.mkdir(os.path.join(d, "pfsubmit-backups"))
+            copy = pf.copy_config(d + "/")
+            try:
+                self.assertEqual(sorted(os.listdir(copy)),
+                                 ["main.cf", "master.cf", "sasl_passwd"])
+                with open(os.path.join(copy, "main.cf")) as f:
+                    self.assertEqual(f.read(),
+                                     "a = hash:%s/sasl_passwd\n"
+                                     "b = %s-other/x\n" % (copy, copy))
+                self.assertEqual(os.stat(os.path.join(copy, "main.cf"))
+                                 .st_mode & 0o777, 0o640)
+                self.assertEqual(os.stat(copy).st_mode & 0o777, 0o700)
+            finally:
+                shutil.rmtree(copy)
+            with open(os.path.join(d, "main.cf")) as f:
+                self.assertIn(d + "/sasl_passwd", f.read())
+        finally:
+            shutil.rmtree(d)
 
     def test_scrub(self):
         r = pf.scrub({"a": ["x secret y", {"b": "secret"}], "n": 3},
@@ -414,6 +464,17 @@ class Arguments(ModuleCase):
 
     def test_bad_name(self):
         self.expect_fail({"params": {"a=b": "c"}}, "params: bad name")
+
+    def test_executable_from_path(self):
+        # PATH comes before /usr/sbin, where an installed pfsubmit is.
+        self.replies({"status": 0, "doc": doc(0)})
+        with mock.patch.dict(os.environ, {"PATH": self.dir + os.pathsep +
+                                          os.environ.get("PATH", "")}):
+            e = self.run_module({"params": {"a": "b"},
+                                 "config_dir": self.cfg}, fake=False)
+        self.assertFalse(e.failed, e.result)
+        self.assertEqual(e.result["steps"][0]["command"][0], self.fake)
+        self.assertEqual(len(self.edits()), 1)
 
     def test_executable(self):
         self.expect_fail({"params": {"a": "b"},

@@ -26,14 +26,16 @@ then
 	exit 1
 fi
 
+cd "$top"
+export PYTHONDONTWRITEBYTECODE=1
 bad=0
-echo "ansible: unit tests ($py tests/ansible_module_unit.py)"
-if out=$($py "$top/tests/ansible_module_unit.py" 2>&1); then
+echo "ansible: unit tests ($py -m unittest tests/ansible_module_unit.py)"
+if out=$($py -m unittest tests/ansible_module_unit.py 2>&1); then
 	echo "ansible: ok: unit tests: $(echo "$out" | sed -n 's/^Ran //p')"
 else
 	echo "$out"
 	echo "ansible: FAIL: unit tests"
 	bad=1
 fi
-$py "$top/tests/ansible_module_test.py" || bad=1
+$py tests/ansible_module_test.py || bad=1
 exit $bad

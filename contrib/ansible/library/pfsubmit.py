@@ -26,7 +26,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: pfsubmit
-short_description: Enable and edit Postfix's mail submission service with pfsubmit
+short_description: Enable and edit Postfix's submission service with pfsubmit
 description:
   - Makes Postfix's submission services live (port 587 with STARTTLS, port
     465 with implicit TLS, both with SASL authentication), sets their
@@ -57,10 +57,13 @@ description:
     Each command is thus computed against the files as the ones before
     it would leave them, so that, for example, restrictions on a service
     that the same task enables are predicted rather than refused. The
-    copy's name is replaced by the directory's in what is returned.
+    directory's name in C(main.cf) and C(master.cf) is the copy's while
+    the commands run, and the copy's name is the directory's again in
+    what is returned.
     Across tasks this cannot be done; put changes that depend on each
-    other into one task. A I(sender_domains) step with a I(table) of its
-    own is not made on the copy.
+    other into one task. A I(sender_domains) step is not made on the
+    copy (its table may lie outside the directory), so the I(relayhost)
+    step after it is computed without it.
   - In diff mode the unified diffs that C(pfsubmit) prints are returned
     as Ansible's diff, one after the other in the order of the sequence,
     with C(a/FILE) and C(b/FILE) names relative to the configuration
@@ -206,7 +209,8 @@ options:
         type: str
       password:
         description:
-          - The password. It is marked C(no_log); keep it in Ansible Vault.
+          - The password, without a line break. It is marked C(no_log);
+            keep it in Ansible Vault.
           - One of I(password) and I(password_file) is needed with
             I(state=present).
         type: str
@@ -248,7 +252,7 @@ options:
   executable:
     description:
       - The pfsubmit binary. Not given, C(pfsubmit) is looked up in
-        C(PATH), then in C(/usr/sbin) and C(/usr/local/sbin).
+        C(PATH), then in C(/sbin), C(/usr/sbin) and C(/usr/local/sbin).
     type: path
     aliases: [pfsubmit]
 notes:
@@ -333,7 +337,8 @@ steps:
   elements: dict
   contains:
     step:
-      description: The step, such as C(submission) or C(params smtpd_sasl_type).
+      description: The step, such as C(submission) or
+        C(params smtpd_sasl_type).
       type: str
       sample: params smtpd_sasl_type
     command:
@@ -369,7 +374,9 @@ notes:
   returned: always
   type: list
   elements: str
-  sample: ["/etc/postfix/master.cf:19: uncommented submission/inet and its -o lines"]
+  sample:
+    - "/etc/postfix/master.cf:19: uncommented submission/inet and its -o
+      lines"
 checked:
   description: Whether C(postfix check) passed after a step.
   returned: always
@@ -382,7 +389,8 @@ check_output:
   description: What C(postfix check) printed when it failed.
   returned: always (empty when it did not fail)
   type: str
-  sample: "postfix: fatal: bad numerical configuration: default_process_limit = abc"
+  sample: "postfix: fatal: bad numerical configuration:
+    default_process_limit = abc"
 reload_output:
   description: What C(postfix reload) printed.
   returned: always (empty when it printed nothing)
@@ -522,7 +530,9 @@ def check_name(what, name):
     """A name that would change the meaning of pfsubmit's arguments
     (an empty one, or one with '=', white space or a control
     character) is refused."""
-    if not isinstance(name, string_types) or name == '':
+    if not isinstance(name, string_types):
+        raise PlanError('%s: bad name %r: a name is text' % (what, name))
+    if name == '':
         raise PlanError('%s: empty name' % what)
     for c in name:
         if c == '=' or c.isspace() or ord(c) < 0x20 or ord(c) == 0x7f:
@@ -629,6 +639,10 @@ def plan(params):
                 data, secret = read_password_file(rh['password_file'])
             else:
                 secret = to_text(rh.get('password') or '')
+                if '\n' in secret or '\r' in secret:
+                    raise PlanError('relayhost: the password has a line '
+                                    'break; pfsubmit would take only the '
+                                    'first line')
                 data = to_bytes(secret, errors='surrogate_or_strict') + b'\n'
             args = ['relayhost', '--user', rh['user'],
                     '--password-file', '-', '--', rh['host']]
@@ -734,8 +748,8 @@ def find_executable(module):
             module.fail_json(msg='executable %s is not an executable file'
                              % exe)
         return exe
-    return module.get_bin_path('pfsubmit', required=True,
-                               opt_dirs=['/usr/sbin', '/usr/local/sbin'])
+    # PATH first, then /sbin, /usr/sbin and /usr/local/sbin.
+    return module.get_bin_path('pfsubmit', required=True)
 
 
 def config_directory(module):
@@ -744,7 +758,7 @@ def config_directory(module):
     own rule)."""
     if module.params.get('config_dir') is not None:
         return module.params['config_dir']
-    postconf = module.get_bin_path('postconf', opt_dirs=['/usr/sbin'])
+    postconf = module.get_bin_path('postconf')
     if postconf is not None:
         rc, out, err = module.run_command([postconf, '-dh',
                                            'config_directory'],
@@ -755,11 +769,25 @@ def config_directory(module):
     return '/etc/postfix'
 
 
+def absolute(d):
+    """The directory as pfsubmit writes it into main.cf: an absolute path
+    as given, a relative one resolved, without a trailing slash."""
+    if not d.startswith('/') and os.path.exists(d):
+        d = os.path.realpath(d)
+    while len(d) > 1 and d.endswith('/'):
+        d = d[:-1]
+    return d
+
+
 def copy_config(src):
     """A private copy (mode 0700) of the regular files at the top of the
     configuration directory, for check mode.  main.cf and master.cf must
-    be copied; another file that cannot be read is left out."""
+    be copied; another file that cannot be read is left out.  In those
+    two, the directory's name becomes the copy's, so that what pfsubmit
+    writes with its own directory in it (relayhost's table) compares
+    equal; the copy's name is turned back in what pfsubmit prints."""
     tmp = tempfile.mkdtemp(prefix='pfsubmit-check.')
+    real = to_bytes(absolute(src), errors='surrogate_or_strict')
     try:
         for name in sorted(os.listdir(src)):
             path = os.path.join(src, name)
@@ -770,6 +798,17 @@ def copy_config(src):
             except (IOError, OSError):
                 if name in ('main.cf', 'master.cf'):
                     raise
+        if len(real) > 1:
+            for name in ('main.cf', 'master.cf'):
+                path = os.path.join(tmp, name)
+                if not os.path.exists(path):
+                    continue
+                with open(path, 'r+b') as f:
+                    data = f.read()
+                    if real in data:
+                        f.seek(0)
+                        f.write(data.replace(real, to_bytes(tmp)))
+                        f.truncate()
     except (IOError, OSError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PlanError('check mode: cannot copy %s: %s' %
@@ -790,7 +829,7 @@ class Runner(object):
         self.copy = None
         self.real = None
         if module.check_mode:
-            self.real = config_directory(module)
+            self.real = absolute(config_directory(module))
             self.copy = copy_config(self.real)
 
     def close(self):
@@ -854,12 +893,9 @@ class Runner(object):
 
 def advances(steps, i):
     """Whether check mode makes step i's change on the copy: when a step
-    follows it, and it writes only inside the configuration directory
-    (sender_domains with a table of its own is not made)."""
-    if i + 1 >= len(steps):
-        return False
-    return not (steps[i].label == 'sender_domains' and
-                '--table' in steps[i].args)
+    follows it, and it is not sender_domains, whose table may lie
+    outside the configuration directory."""
+    return i + 1 < len(steps) and steps[i].label != 'sender_domains'
 
 
 def run_steps(module, runner, steps):
