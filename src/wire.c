@@ -703,6 +703,7 @@ wire_prove(struct txn *t, const char *svc, const struct vf_opts *o)
 	}
 	free(q);
 	fflush(stderr);
-	r = vf_verify(&t->c, svc, &vo, opt.json, opt.json ? stderr : stdout);
+	/* With -j, standard output holds the edit's one document. */
+	r = vf_verify(&t->c, svc, &vo, 0, opt.json ? stderr : stdout);
 	return r == 0 ? 0 : 1;
 }

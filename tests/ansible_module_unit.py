@@ -412,6 +412,13 @@ class Status(unittest.TestCase):
             (True, True, "s: restoring the originals failed; the files may "
              "be inconsistent (exit 4): pfsubmit: error: restore failed; "
              "backup set 1"))
+        self.assertEqual(
+            pf.interpret("s", 6, doc(6, True), "pass  connect x\n"
+                         "fail  auth-offered AUTH is not offered\n"
+                         "submission: FAILED\n"),
+            (True, True, "s: installed and reloaded, but verify found the "
+             "service not working (exit 6): fail auth-offered AUTH is not "
+             "offered"))
         self.assertEqual(pf.interpret("s", 127, None, ""),
                          (True, False, "s: pfsubmit exited 127: no reason "
                           "given"))

@@ -266,7 +266,9 @@ notes:
     nothing. Exit 2 is C(postfix check failed; files put back). Exit 3 is
     C(installed, not reloaded), and the task is then changed as well as
     failed. Exit 4 means the originals could not be restored; pfsubmit's
-    message names the backup set.
+    message names the backup set. Exit 6 (enable only) is C(installed and
+    reloaded, but verify found the service not working), with verify's
+    failing items; the task is changed and failed.
   - The commands, their options and what they write are described in
     the manual of pfsubmit, C(man pfsubmit).
 seealso:
@@ -445,6 +447,7 @@ STATUS_TEXT = {
     2: 'postfix check failed; files put back',
     3: 'installed, not reloaded',
     4: 'restoring the originals failed; the files may be inconsistent',
+    6: 'installed and reloaded, but verify found the service not working',
 }
 
 SCRUBBED = '********'
@@ -695,6 +698,10 @@ def reason(status, doc, stderr):
         text = last_line(doc.get('check_output'))
     elif status == 3:
         text = last_line(doc.get('reload_output'))
+    elif status == 6:
+        # verify's failing items, which enable prints on standard error
+        text = '; '.join(l.strip() for l in to_text(stderr).splitlines()
+                         if l.startswith('fail '))
     if not text:
         msgs = [to_text(e.get('message')) for e in doc.get('errors') or []
                 if isinstance(e, dict) and e.get('message')]
@@ -706,7 +713,7 @@ def reason(status, doc, stderr):
 
 def interpret(label, status, doc, stderr):
     """Map a step's exit status to (failed, changed, msg).  0 and 5 are
-    success (5: something changed); 3 and 4 fail after the files were
+    success (5: something changed); 3, 4 and 6 fail after the files were
     replaced, so they count as changed; any other status fails."""
     if status == 0:
         return False, False, None
@@ -714,7 +721,7 @@ def interpret(label, status, doc, stderr):
         return False, True, None
     why = reason(status, doc, stderr)
     if status in STATUS_TEXT:
-        return (True, status in (3, 4),
+        return (True, status in (3, 4, 6),
                 '%s: %s (exit %d): %s' % (label, STATUS_TEXT[status],
                                           status, why))
     if status < 0:
