@@ -561,7 +561,9 @@ class Run(ModuleCase):
             3: (True, "installed, not reloaded (exit 3): why"),
             4: (True, "restoring the originals failed; the files may be "
                 "inconsistent (exit 4): why"),
-            6: (False, "pfsubmit exited 6: why"),
+            6: (True, "installed and reloaded, but verify found the service "
+                "not working (exit 6): why"),
+            7: (False, "pfsubmit exited 7: why"),
         }
         for status, (changed, text) in cases.items():
             with self.subTest(status=status):
