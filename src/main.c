@@ -69,6 +69,13 @@ main(int argc, char *argv[])
 
 	hygiene();
 	setprogname("pfsubmit");
+	/*
+	 * Before anything touches OpenSSL (check reads certificates,
+	 * verify talks TLS): OPENSSL_CONF must not make root load a
+	 * configuration file, and with it any shared object.
+	 */
+	if (vf_tls_init() == -1)
+		errx(EX_PF_FAIL, "cannot start OpenSSL");
 	opt.lock_wait = PF_LOCK_WAIT;
 	opt.argc = argc;
 	opt.argv = argv;

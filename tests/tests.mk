@@ -81,6 +81,7 @@ corpus: $(PROG) build/pftool
 
 live: $(PROG)
 	sh tests/live/run.sh
+	sh tests/live/wire.sh
 
 ansible: $(PROG)
 	sh tests/ansible_test.sh
