@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """Write a master.cf of N services, with -o lines and comments, and a
-small main.cf, into DIR: python3 bench/gen.py N DIR"""
+small main.cf, into DIR: python3 bench/gen.py N DIR
+
+Or one of the hostile shapes, sized by N:
+    python3 bench/gen.py chain N DIR      one service, N "-o pI=$pJ" lines
+    python3 bench/gen.py commented N DIR  a commented-out service of N
+                                          "#  -o" lines
+    python3 bench/gen.py params N DIR     a main.cf of N parameters"""
 import os
 import random
 import sys
+import time
 
 
 def master(n, rnd):
@@ -29,14 +36,65 @@ def master(n, rnd):
     return "".join(out)
 
 
-def main():
-    n = int(sys.argv[1])
-    d = sys.argv[2]
+HEAD = ("smtp      inet  n       -       y       -       -       smtpd\n"
+        "pickup    unix  n       -       y       60      1       pickup\n")
+MAIN = "myhostname = bench.example\ncompatibility_level = 3.6\n"
+
+
+def chain(n):
+    """One service whose overrides refer to the next: -o p0=$p1 ...;
+    every 90th link is a literal, so that postconf, which stops at 100
+    levels of nesting, can still expand them all."""
+    out = [HEAD, "relay     unix  -       -       n       -       -"
+           "       smtp\n"]
+    for i in range(n):
+        nxt = "end" if (i + 1) % 90 == 0 or i + 1 == n else "$p%d" % (i + 1)
+        out.append("  -o p%d=%s\n" % (i, nxt))
+    return "".join(out), MAIN
+
+
+def commented(n):
+    """A commented-out service of n option lines (the 200,000-line case
+    of the security review is past the 1 MiB bound for one entry)."""
+    out = [HEAD, "#submission inet n       -       y       -       -"
+           "       smtpd\n"]
+    for i in range(n):
+        out.append("#  -o p%06d=v\n" % i)
+    return "".join(out), MAIN
+
+
+def params(n):
+    """A main.cf of n parameters, every tenth referring to another."""
+    out = [MAIN]
+    for i in range(n):
+        out.append("p%d = %s\n" % (i, "$p%d" % (i - 1) if i % 10 == 1
+                                   else "value %d" % i))
+    return HEAD, "".join(out)
+
+
+SHAPES = {"chain": chain, "commented": commented, "params": params}
+
+
+def write(d, master_text, main_text):
+    """Both files, dated a minute back: postconf reads a file changed
+    within the last second again and again, 300 ms apart, until it is
+    older, which would be timed as postconf's work."""
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "master.cf"), "w") as f:
-        f.write(master(n, random.Random(n)))
-    with open(os.path.join(d, "main.cf"), "w") as f:
-        f.write("myhostname = bench.example\ncompatibility_level = 3.6\n")
+    old = time.time() - 60
+    for name, text in (("master.cf", master_text), ("main.cf", main_text)):
+        path = os.path.join(d, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.utime(path, (old, old))
+
+
+def main():
+    if sys.argv[1] in SHAPES:
+        write(sys.argv[3], *SHAPES[sys.argv[1]](int(sys.argv[2])))
+        return
+    n = int(sys.argv[1])
+    write(sys.argv[2], master(n, random.Random(n)),
+          "myhostname = bench.example\ncompatibility_level = 3.6\n")
 
 
 main()
