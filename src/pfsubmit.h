@@ -26,6 +26,8 @@
 #ifndef PFSUBMIT_H
 #define PFSUBMIT_H
 
+#include "../compat/compat.h"	/* what the platform lacks: first */
+
 #include <sys/types.h>
 #include <sys/stat.h>
 

@@ -120,9 +120,14 @@ run_cmd(const char *const *argv, int flags, int timeout, struct run_result *r)
 	if (argv[0][0] != '/' || access(argv[0], X_OK) == -1)
 		return -1;
 	if (flags & RUN_PTY) {
-		if ((mfd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		/*
+		 * posix_openpt takes O_RDWR and O_NOCTTY only, on OpenBSD
+		 * and macOS: close-on-exec is set after.
+		 */
+		if ((mfd = posix_openpt(O_RDWR | O_NOCTTY)) == -1)
 			return -1;
-		if (grantpt(mfd) == -1 || unlockpt(mfd) == -1 ||
+		if (fcntl(mfd, F_SETFD, FD_CLOEXEC) == -1 ||
+		    grantpt(mfd) == -1 || unlockpt(mfd) == -1 ||
 		    (slave = ptsname(mfd)) == NULL) {
 			close(mfd);
 			return -1;

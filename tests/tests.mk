@@ -23,6 +23,21 @@ TEST_CPPFLAGS=	$(CPPFLAGS) -Isrc -Itests $(CMOCKA_CFLAGS) \
 TEST_LIBS=	$(CMOCKA_LIBS) $(LDLIBS)
 PYTHON?=	python3
 
+# Every compat/ file is in the test programs, whatever the probe chose:
+# test_compat calls each by its compat_ name on every platform.
+COMPAT_ALL=	$(wildcard compat/*.c)
+LIB_OBJS+=	$(patsubst compat/%.c,build/lib/compat/%.o,$(COMPAT_ALL))
+ASAN_OBJS+=	$(patsubst compat/%.c,build/asan/lib/compat/%.o,$(COMPAT_ALL))
+$(LIB_OBJS) $(ASAN_OBJS): $(CONFIG)
+
+build/lib/compat/%.o: compat/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/lib/compat/%.o: compat/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(ASAN_FLAGS) -O1 -c -o $@ $<
+
 build/lib/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -34,7 +49,16 @@ build/asan/lib/%.o: src/%.c
 # A test that replaces system calls (failure injection) lists the
 # functions in tests/<test>.wrap, one per line: they are linked with
 # -Wl,--wrap=NAME, and the test defines __wrap_NAME.
-wrapflags=	$(foreach f,$(shell cat tests/$(1).wrap 2>/dev/null),-Wl,--wrap=$(f))
+# A wrapped function that the build takes from compat/ is called by its
+# compat_ name: that call goes to the test's __wrap_NAME, and the test's
+# __real_NAME is compat's.
+comma:=		,
+wrap1=		$(if $(filter -DNEED_$(shell echo $(1) | tr a-z A-Z), \
+		    $(COMPAT_CPPFLAGS)),-Wl$(comma)--wrap=compat_$(1) \
+		    -Wl$(comma)--defsym=__wrap_compat_$(1)=__wrap_$(1) \
+		    -Wl$(comma)--defsym=__real_$(1)=__real_compat_$(1), \
+		    -Wl$(comma)--wrap=$(1))
+wrapflags=	$(foreach f,$(shell cat tests/$(1).wrap 2>/dev/null),$(call wrap1,$(f)))
 
 build/tests/%: tests/%.c tests/testutil.c tests/test.h $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -96,6 +120,18 @@ install-test: $(PROG)
 deb-test:
 	sh tests/deb_test.sh
 
+# The build macOS and the BSDs get, here: every compat/ file and no
+# libbsd (COMPAT=all), in a copy of the tree, through the unit and CLI
+# suites.
+COMPAT_TREE=	build/compat-all
+check-compat:
+	rm -rf $(COMPAT_TREE)
+	mkdir -p $(COMPAT_TREE)
+	tar -cf - --exclude=./build --exclude=./.git --exclude='*.o' \
+	    --exclude='*.d' --exclude=./$(PROG) . | \
+	    (cd $(COMPAT_TREE) && tar -xf -)
+	$(MAKE) -C $(COMPAT_TREE) COMPAT=all WERROR=1 unit cli cli-more
+
 # make check installs (as root) or names what is missing, then runs every
 # suite in a fresh make, which sees the libraries just installed.
 check:
@@ -106,5 +142,5 @@ check-all: all unit unit-asan cli cli-more differential generated corpus \
     fuzz-short live ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check check-all unit unit-asan cli cli-more differential generated \
-    corpus live ansible install-test deb-test crash
+.PHONY: check-compat check check-all unit unit-asan cli cli-more \
+    differential generated corpus live ansible install-test deb-test crash
