@@ -1696,7 +1696,7 @@ table_words(struct lint *l, const struct cf_file *f, size_t line,
     const char *where, const char *value, int depth)
 {
 	const char	*p;
-	char		*w, *v;
+	char		*w, *v, *cw;
 	int		 skip = 0;
 
 	for (p = value; (w = next_word(&p)) != NULL; free(w)) {
@@ -1717,7 +1717,11 @@ table_words(struct lint *l, const struct cf_file *f, size_t line,
 		if (strchr(w, ':') != NULL && w[0] != '{')
 			check_table(l, f, line, where, w);
 		else if (depth < 20 && (v = class_value(l, w)) != NULL) {
-			table_words(l, f, line, where, v, depth + 1);
+			/* Where the class is defined is where to fix it. */
+			cw = xprintf("%s: ", w);
+			table_words(l, &l->c->main.cf,
+			    mp_get(&l->c->main, w)->line, cw, v, depth + 1);
+			free(cw);
 			free(v);
 		}
 	}

@@ -331,6 +331,21 @@ has(const struct lt *x, const char *rule, const char *needle)
 	return 0;
 }
 
+/* has_in - a finding of rule in a file whose path ends in tail */
+static int
+has_in(const struct lt *x, const char *rule, const char *tail)
+{
+	size_t	 i, n = strlen(tail), m;
+
+	for (i = 0; i < x->d.n; i++)
+		if (x->d.m[i].rule != NULL && x->d.m[i].file != NULL &&
+		    strcmp(x->d.m[i].rule, rule) == 0 &&
+		    (m = strlen(x->d.m[i].file)) >= n &&
+		    strcmp(x->d.m[i].file + m - n, tail) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 flags_on_smtp_and_lmtp_and_pipe_attributes_are_not_stray(void **state)
 {
@@ -580,6 +595,229 @@ unknown_parameter_agrees_with_postconf(void **state)
 	done(&x);
 }
 
+/*
+ * lintp - as lint, with the probes on and pointed at the scratch
+ * directory: setup is a shell command run first there (as $R)
+ */
+static void
+lintp(struct lt *x, const char *setup, const char *main_cf,
+    const char *master_cf)
+{
+	struct diag	 d;
+	char		*cmd;
+
+	x->dir = t_tmpdir();
+	cmd = xprintf("R=%s; %s", x->dir, setup);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
+	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	diag_init(&d);
+	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
+	assert_int_equal(conf_load(&x->c, &d), 0);
+	diag_free(&d);
+	diag_init(&x->d);
+	probe_set_root(x->dir);
+	opt.no_check = 0;
+	lint_run(&x->c, &x->d);
+	opt.no_check = 1;
+	probe_set_root(NULL);
+}
+
+#define CERTS	"mkdir -p $R/etc/ssl && cd $R/etc/ssl && " \
+	"openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.org " \
+	"-days 30 -keyout k.pem -out c.pem 2>/dev/null && " \
+	"openssl genpkey -algorithm RSA -out other.pem 2>/dev/null"
+#define SUBM	"submission inet n - n - - smtpd\n" \
+	"  -o smtpd_tls_security_level=encrypt\n"
+
+static void
+tls_files_missing_mismatched_or_fine(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/k.pem\n", SMTP SUBM);
+	assert_int_equal(count(&x, "tls-files", DIAG_ERR) +
+	    count(&x, "tls-files", DIAG_WARN), 0);
+	done(&x);
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/other.pem\n", SMTP SUBM);
+	assert_true(has(&x, "tls-files", "the key in /etc/ssl/other.pem does "
+	    "not belong to the certificate in /etc/ssl/c.pem"));
+	assert_int_equal(line_of(&x, "tls-files"), 3);
+	done(&x);
+	/* Without a key file the key is looked for in the certificate. */
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n",
+	    SMTP SUBM);
+	assert_true(has(&x, "tls-files", "key file /etc/ssl/c.pem holds no "
+	    "private key"));
+	done(&x);
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/gone.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/k.pem\n", SMTP SUBM);
+	assert_int_equal(count(&x, "tls-files", DIAG_ERR), 1);
+	assert_true(has(&x, "tls-files", "certificate file /etc/ssl/gone.pem "
+	    "does not exist"));
+	done(&x);
+	/* TLS required and no certificate at all. */
+	lintp(&x, "true", MAINCF, SMTP SUBM);
+	assert_true(has(&x, "tls-files", "submission/inet requires TLS, and "
+	    "main.cf names no certificate"));
+	done(&x);
+	/* The chain file: the key first, then its certificate. */
+	lintp(&x, CERTS " && cat k.pem c.pem > chain.pem",
+	    MAINCF "smtpd_tls_chain_files = /etc/ssl/chain.pem\n",
+	    SMTP SUBM);
+	assert_int_equal(count(&x, "tls-files", DIAG_ERR), 0);
+	done(&x);
+	lintp(&x, CERTS " && cat other.pem c.pem > chain.pem",
+	    MAINCF "smtpd_tls_chain_files = /etc/ssl/chain.pem\n",
+	    SMTP SUBM);
+	assert_true(has(&x, "tls-files", "does not belong"));
+	done(&x);
+}
+
+#define SEED	MAINCF "smtpd_restriction_classes = check_sender_mydomain\n" \
+	"check_sender_mydomain = check_sender_access " \
+	"hash:/etc/postfix/permit_mydomain\n"
+#define SEEDM	SMTP "submission inet n - n - - smtpd\n" \
+	"  -o smtpd_sender_restrictions=check_sender_mydomain,reject\n"
+
+static void
+maps_missing_unbuilt_stale_or_of_an_unknown_type(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	/* The seed's set-up, as the manual shows it, with nothing made. */
+	lintp(&x, "true", SEED, SEEDM);
+	assert_int_equal(count(&x, "map", DIAG_ERR), 1);
+	assert_true(has(&x, "map", "create /etc/postfix/permit_mydomain "
+	    "(\"key value\" lines), then run postmap "
+	    "hash:/etc/postfix/permit_mydomain"));
+	/* Where the table is written: the class's line in main.cf. */
+	assert_int_equal(line_of(&x, "map"), 4);
+	assert_true(has_in(&x, "map", "/main.cf"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
+	    "$R/etc/postfix/permit_mydomain", SEED, SEEDM);
+	assert_true(has(&x, "map", "permit_mydomain.db does not exist; smtpd "
+	    "answers 451 4.3.5 Server configuration error: run postmap "
+	    "hash:/etc/postfix/permit_mydomain"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
+	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain", SEED, SEEDM);
+	assert_int_equal(count(&x, "map", DIAG_ERR) +
+	    count(&x, "map", DIAG_WARN), 0);
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
+	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain && touch -d '1 hour ago' "
+	    "$R/etc/postfix/permit_mydomain.db", SEED, SEEDM);
+	assert_int_equal(count(&x, "map", DIAG_WARN), 1);
+	assert_true(has(&x, "map", "is older than"));
+	done(&x);
+	lintp(&x, "true", MAINCF, SMTP "submission inet n - n - - smtpd\n"
+	    "  -o smtpd_sender_restrictions=check_sender_access,"
+	    "nosuchtype:/etc/x,reject\n"
+	    "  -o smtpd_recipient_restrictions=check_policy_service,"
+	    "inet:127.0.0.1:1,reject\n");
+	assert_int_equal(count(&x, "map", DIAG_ERR), 1);
+	assert_true(has(&x, "map", "no table type nosuchtype"));
+	done(&x);
+}
+
+#define SASLM	SMTP "submission inet n - n - - smtpd\n" \
+	"  -o smtpd_sasl_auth_enable=yes\n"
+
+static void
+sasl_backend_dovecot_and_cyrus(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovecot\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_int_equal(count(&x, "sasl-backend", DIAG_ERR), 1);
+	assert_true(has(&x, "sasl-backend", "Dovecot's auth socket "
+	    "/var/spool/postfix/private/auth (smtpd_sasl_path = "
+	    "private/auth) does not exist"));
+	assert_true(has(&x, "sasl-backend", "service auth { unix_listener "
+	    "/var/spool/postfix/private/auth { mode = 0660 user = postfix "
+	    "group = postfix } }, then systemctl reload dovecot"));
+	assert_int_equal(line_of(&x, "sasl-backend"), 4);
+	done(&x);
+	lintp(&x, "mkdir -p $R/spool/private && touch $R/spool/private/auth",
+	    MAINCF "smtpd_sasl_type = dovecot\nqueue_directory = /spool\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_true(has(&x, "sasl-backend", "/spool/private/auth "
+	    "(smtpd_sasl_path = private/auth) is not a socket"));
+	done(&x);
+	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovecot\n"
+	    "smtpd_sasl_path = inet:127.0.0.1:1\n", SASLM);
+	assert_true(has(&x, "sasl-backend", "at inet:127.0.0.1:1 does not "
+	    "answer: cannot connect"));
+	done(&x);
+	/* Cyrus, Debian's default: smtpd.conf where libsasl2 looks. */
+	lintp(&x, "true", MAINCF, SASLM);
+	assert_true(has(&x, "sasl-backend", "no smtpd.conf is in "
+	    "/etc/postfix/sasl:"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix/sasl && echo 'pwcheck_method: "
+	    "saslauthd' > $R/etc/postfix/sasl/smtpd.conf", MAINCF, SASLM);
+	assert_true(has(&x, "sasl-backend", "saslauthd's socket "
+	    "/var/run/saslauthd/mux is not there"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix/sasl $R/var/run/saslauthd && "
+	    "echo 'pwcheck_method: saslauthd' > $R/etc/postfix/sasl/smtpd.conf"
+	    " && python3 -c 'import socket; socket.socket(socket.AF_UNIX)."
+	    "bind(\"'$R'/var/run/saslauthd/mux\")'", MAINCF, SASLM);
+	assert_int_equal(count(&x, "sasl-backend", DIAG_ERR) +
+	    count(&x, "sasl-backend", DIAG_WARN), 0);
+	done(&x);
+	/* A chrooted smtpd finds saslauthd's socket in the chroot. */
+	lintp(&x, "mkdir -p $R/etc/postfix/sasl && echo 'pwcheck_method: "
+	    "saslauthd' > $R/etc/postfix/sasl/smtpd.conf", MAINCF,
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n");
+	assert_true(has(&x, "sasl-backend", "saslauthd's socket "
+	    "/var/spool/postfix/var/run/saslauthd/mux is not there"));
+	done(&x);
+}
+
+static void
+sasl_type_postfix_lacks(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovcot\n", SASLM);
+	assert_int_equal(count(&x, "sasl-type", DIAG_ERR), 1);
+	assert_true(has(&x, "sasl-type", "smtpd_sasl_type = dovcot is not a "
+	    "SASL server type"));
+	assert_int_equal(line_of(&x, "sasl-type"), 3);
+	done(&x);
+}
+
+/* --no-check: a staging directory; this host's files say nothing. */
+static void
+no_check_asks_the_system_nothing(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, SEED "smtpd_sasl_type = dovcot\n"
+	    "smtpd_tls_cert_file = /nonexistent/c.pem\n", SEEDM
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_tls_security_level=encrypt\n");
+	assert_int_equal(count(&x, "sasl-type", DIAG_ERR) +
+	    count(&x, "sasl-backend", DIAG_ERR) +
+	    count(&x, "tls-files", DIAG_ERR) + count(&x, "map", DIAG_ERR), 0);
+	done(&x);
+}
+
 int
 main(void)
 {
@@ -614,6 +852,12 @@ main(void)
 		cmocka_unit_test(enforce_tls_under_a_main_cf_level_says_why),
 		cmocka_unit_test(unknown_parameters_get_the_closest_name),
 		cmocka_unit_test(unknown_parameter_agrees_with_postconf),
+		cmocka_unit_test(tls_files_missing_mismatched_or_fine),
+		cmocka_unit_test(
+		    maps_missing_unbuilt_stale_or_of_an_unknown_type),
+		cmocka_unit_test(sasl_backend_dovecot_and_cyrus),
+		cmocka_unit_test(sasl_type_postfix_lacks),
+		cmocka_unit_test(no_check_asks_the_system_nothing),
 	};
 
 	/* The rules that ask the system have tests of their own. */
