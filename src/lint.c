@@ -67,6 +67,7 @@
  * for staging directories whose host is another one.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ finding(struct lint *l, enum diag_sev sev, const struct cf_file *f,
 	va_start(ap, fmt);
 	(void)vsnprintf(text, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	q = vquote(text, strlen(text), 300);
+	q = vquote(text, strlen(text), 800);
 	diag_addr(l->d, sev, f->path, line + 1, rule, "%s", q);
 	free(q);
 	free(text);
@@ -727,7 +728,1071 @@ restriction_classes(struct lint *l)
 	exp_result_free(&res);
 }
 
-/* lint_run - every rule, findings to d */
+/*
+ * The rules below look at live smtpd services, the way each smtpd sees
+ * its settings: -o, then main.cf, then Postfix's default.
+ */
+static int
+is_smtpd(const struct mc_service *s)
+{
+	const struct daemon *dm;
+
+	return s->enabled && (dm = daemon_of(s->field[MCF_COMMAND])) !=
+	    NULL && strcmp(dm->name, "smtpd") == 0;
+}
+
+static int
+is_yes(const char *v)
+{
+	return strcasecmp(v, "yes") == 0;
+}
+
+/* yes - is a service's yes/no parameter yes? */
+static int
+yes(struct lint *l, const struct mc_service *s, const char *name)
+{
+	char	*v = effective(l, s, name);
+	int	 r = is_yes(v);
+
+	free(v);
+	return r;
+}
+
+/*
+ * origin - where a service's value of name is written: its -o, the
+ * main.cf line, or (a default) the service's first line
+ */
+static void
+origin(struct lint *l, const struct mc_service *s, const char *name,
+    const struct cf_file **f, size_t *line)
+{
+	const struct mc_override *o;
+	const struct mp_param	*p;
+
+	if ((o = mc_find_override(s, name)) != NULL) {
+		*f = &l->c->master.cf;
+		*line = o->line;
+	} else if ((p = mp_get(&l->c->main, name)) != NULL) {
+		*f = &l->c->main.cf;
+		*line = p->line;
+	} else {
+		*f = &l->c->master.cf;
+		*line = s->first;
+	}
+}
+
+/* is_set - does the service or main.cf set name (not the default)? */
+static int
+is_set(struct lint *l, const struct mc_service *s, const char *name)
+{
+	return mc_find_override(s, name) != NULL ||
+	    mp_get(&l->c->main, name) != NULL;
+}
+
+/*
+ * once - a system finding about one file or socket is made once, at the
+ * first service that leads to it; returns 1 the first time
+ */
+static int
+once(struct lint *l, const char *rule, const char *what)
+{
+	char	*k = xprintf("%s\t%s", rule, what);
+	int	 first = strmap_get(&l->said, k) == NULL;
+
+	if (first)
+		strmap_put(&l->said, k, (void *)1);
+	free(k);
+	return first;
+}
+
+/* in_queue - path as smtpd opens it: relative to queue_directory */
+static char *
+in_queue(struct lint *l, const struct mc_service *s, const char *path)
+{
+	char	*q, *r;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	q = effective(l, s, "queue_directory");
+	r = xprintf("%s/%s", q, path);
+	free(q);
+	return r;
+}
+
+/* class_value - a restriction class's expanded definition, or NULL */
+static char *
+class_value(struct lint *l, const char *name)
+{
+	struct exp_result	 res;
+	const struct mp_param	*p;
+	char			*r;
+
+	if (strmap_get(&l->classes, name) == NULL ||
+	    (p = mp_get(&l->c->main, name)) == NULL)
+		return NULL;
+	conf_expand_main(l->c, p->value, &res);
+	r = xstrdup(res.error != NULL ? p->value : res.text);
+	exp_result_free(&res);
+	return r;
+}
+
+/* The restrictions that smtpd_check.c counts as rejecting relay mail. */
+static int
+is_required(const char *w)
+{
+	static const char *const req[] = { "reject_unauth_destination",
+	    "defer_unauth_destination", "reject", "defer", "defer_if_permit",
+	    "check_relay_domains", NULL };
+	size_t	 i;
+
+	for (i = 0; req[i] != NULL; i++)
+		if (strcasecmp(req[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * has_required - smtpd_check.c's test: a rejecting restriction before
+ * any "permit", looking into restriction classes
+ */
+static int
+has_required(struct lint *l, const char *value, int depth)
+{
+	const char	*p;
+	char		*w, *v;
+	int		 r = 0, skip = 0;
+
+	for (p = value; r == 0 && (w = next_word(&p)) != NULL; free(w)) {
+		if (skip) {
+			skip = 0;
+			continue;
+		}
+		if (strcasecmp(w, "warn_if_reject") == 0) {
+			skip = 1;
+			continue;
+		}
+		if (strcasecmp(w, "permit") == 0) {
+			free(w);
+			return 0;
+		}
+		if (is_required(w))
+			r = 1;
+		else if (depth < 20 && (v = class_value(l, w)) != NULL) {
+			r = has_required(l, v, depth + 1);
+			free(v);
+		}
+	}
+	return r;
+}
+
+/*
+ * smtpd-fatal: what makes smtpd exit at its start (master(8) then logs
+ * "process ... exit status 1" for every connection and the client sees
+ * a dropped connection).
+ */
+static void
+rule_smtpd_fatal(struct lint *l)
+{
+	const struct mc_service *s;
+	const struct cf_file *f;
+	const struct mp_param *p;
+	const char	*v;
+	char		*relay, *rcpt, *type, *path, *w;
+	size_t		 i, line;
+	int		 any = 0;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s))
+			continue;
+		any = 1;
+		relay = effective(l, s, "smtpd_relay_restrictions");
+		rcpt = effective(l, s, "smtpd_recipient_restrictions");
+		if (!has_required(l, relay, 0) && !has_required(l, rcpt, 0)) {
+			origin(l, s, "smtpd_relay_restrictions", &f, &line);
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%.60s/%s: "
+			    "neither smtpd_relay_restrictions nor "
+			    "smtpd_recipient_restrictions rejects anything "
+			    "before a permit, and smtpd dies (\"specify at "
+			    "least one working instance of: "
+			    "reject_unauth_destination, ...\"): end "
+			    "smtpd_relay_restrictions with "
+			    "reject_unauth_destination, or with reject on a "
+			    "submission service", s->field[MCF_SERVICE],
+			    s->field[MCF_TYPE]);
+		}
+		free(relay);
+		free(rcpt);
+		if (!yes(l, s, "smtpd_sasl_auth_enable"))
+			continue;
+		type = effective(l, s, "smtpd_sasl_type");
+		path = effective(l, s, "smtpd_sasl_path");
+		v = strncmp(path, "unix:", 5) == 0 ? path + 5 : path;
+		if (strcasecmp(type, "dovecot") == 0 && v[0] == '/' &&
+		    strcmp(s->field[MCF_CHROOT], "y") == 0) {
+			origin(l, s, "smtpd_sasl_path", &f, &line);
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%.60s/%s: "
+			    "smtpd_sasl_path = %s is absolute, but smtpd runs "
+			    "chrooted in queue_directory, where that path is "
+			    "not; smtpd dies (\"no SASL authentication "
+			    "mechanisms\"): give the path relative to "
+			    "queue_directory (private/auth), or set the chroot "
+			    "column to n", s->field[MCF_SERVICE],
+			    s->field[MCF_TYPE], path);
+		}
+		free(type);
+		free(path);
+	}
+	/* smtpd parses every class when it starts. */
+	if (!any || (p = mp_get(&l->c->main, "smtpd_restriction_classes")) ==
+	    NULL)
+		return;
+	for (i = 0; i < l->classes.cap; i++) {
+		if ((w = l->classes.ent[i].key) == NULL)
+			continue;
+		if ((v = mp_get(&l->c->main, w) != NULL ?
+		    mp_get(&l->c->main, w)->value : NULL) == NULL || *v == '\0')
+			finding(l, DIAG_ERR, &l->c->main.cf, p->line,
+			    "smtpd-fatal", "restriction class %.60s has no "
+			    "definition in main.cf; smtpd dies (\"restriction "
+			    "class `%.60s' needs a definition\"): add %.60s = "
+			    "its restrictions, or take it out of "
+			    "smtpd_restriction_classes", w, w, w);
+	}
+}
+
+/*
+ * wide - does mynetworks take in a large part of the Internet (shorter
+ * than a /8, as 10.0.0.0/8 and 127.0.0.0/8 are not)?
+ */
+static int
+wide(const char *mynetworks)
+{
+	const char	*p, *slash, *err;
+	char		*w;
+	long long	 len;
+	int		 r = 0;
+
+	for (p = mynetworks; r == 0 && (w = next_word(&p)) != NULL; free(w)) {
+		if ((slash = strrchr(w, '/')) == NULL)
+			continue;
+		len = strtonum(slash + 1, 0, 128, &err);
+		if (err != NULL)
+			continue;
+		r = strchr(w, ':') != NULL ? len < 16 : len < 8;
+	}
+	return r;
+}
+
+enum { V_DUNNO, V_PERMIT, V_REJECT };
+
+/*
+ * relay_verdict - what a restriction list does to a client that has not
+ * logged in and sends to a foreign domain: reject it, permit it (*what
+ * says by what), or neither
+ */
+static int
+relay_verdict(struct lint *l, const char *value, int widenet, int depth,
+    char **what)
+{
+	const char	*p;
+	char		*w, *v;
+	int		 r = V_DUNNO, skip = 0;
+
+	for (p = value; r == V_DUNNO && (w = next_word(&p)) != NULL;
+	    free(w)) {
+		if (skip) {
+			skip = 0;
+			continue;
+		}
+		if (strcasecmp(w, "warn_if_reject") == 0 ||
+		    (known_restriction(w) && takes_argument(w))) {
+			skip = 1;
+			continue;
+		}
+		if (strcasecmp(w, "permit") == 0 || (widenet &&
+		    strcasecmp(w, "permit_mynetworks") == 0)) {
+			*what = xstrdup(w);
+			r = V_PERMIT;
+		} else if (is_required(w))
+			r = V_REJECT;
+		else if (depth < 20 && (v = class_value(l, w)) != NULL) {
+			r = relay_verdict(l, v, widenet, depth + 1, what);
+			free(v);
+		}
+	}
+	return r;
+}
+
+/*
+ * open-relay: a submission or SASL service is there for clients that
+ * log in; one whose lists let anyone else relay is an open relay.
+ * Neither list deciding is smtpd-fatal's case.
+ */
+static void
+rule_open_relay(struct lint *l)
+{
+	const struct mc_service *s;
+	const struct cf_file *f;
+	char		*relay, *rcpt, *net, *what = NULL;
+	size_t		 i, line;
+	int		 a, b, widenet;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s) || (mc_is_submission(s) == 0 &&
+		    !yes(l, s, "smtpd_sasl_auth_enable")))
+			continue;
+		relay = effective(l, s, "smtpd_relay_restrictions");
+		rcpt = effective(l, s, "smtpd_recipient_restrictions");
+		net = effective(l, s, "mynetworks");
+		widenet = wide(net);
+		a = relay_verdict(l, relay, widenet, 0, &what);
+		b = V_DUNNO;
+		if (a != V_REJECT)
+			b = relay_verdict(l, rcpt, widenet, 0, &what);
+		if (a != V_REJECT && b != V_REJECT &&
+		    (a == V_PERMIT || b == V_PERMIT)) {
+			origin(l, s, a == V_PERMIT ?
+			    "smtpd_relay_restrictions" :
+			    "smtpd_recipient_restrictions", &f, &line);
+			finding(l, DIAG_ERR, f, line, "open-relay", "%.60s/%s: "
+			    "an open relay: %s reaches \"%s\"%s%s before "
+			    "anything rejects, so a client that has not "
+			    "logged in may send mail to any domain; make it "
+			    "smtpd_relay_restrictions=permit_sasl_authenticated,"
+			    "reject", s->field[MCF_SERVICE],
+			    s->field[MCF_TYPE], a == V_PERMIT ?
+			    "smtpd_relay_restrictions" :
+			    "smtpd_recipient_restrictions", what,
+			    widenet && strcasecmp(what, "permit_mynetworks") ==
+			    0 ? " with mynetworks = " : "", widenet &&
+			    strcasecmp(what, "permit_mynetworks") == 0 ? net :
+			    "");
+		}
+		free(what);
+		what = NULL;
+		free(relay);
+		free(rcpt);
+		free(net);
+	}
+}
+
+/* What two submission services should agree on. */
+static const char *const same_params[] = {
+	"smtpd_client_restrictions", "smtpd_helo_restrictions",
+	"smtpd_sender_restrictions", "smtpd_relay_restrictions",
+	"smtpd_recipient_restrictions", "smtpd_data_restrictions",
+	"smtpd_end_of_data_restrictions", "smtpd_sasl_auth_enable",
+	"smtpd_sasl_type", "smtpd_sasl_path", "smtpd_sasl_security_options",
+	"smtpd_sender_login_maps", "smtpd_tls_cert_file",
+	"smtpd_tls_key_file", "smtpd_tls_chain_files", NULL
+};
+
+/* tls_required - the level smtpd works out (smtpd.c) is encrypt */
+static int
+tls_required(struct lint *l, const struct mc_service *s)
+{
+	char	*level = effective(l, s, "smtpd_tls_security_level");
+	int	 r;
+
+	if (yes(l, s, "smtpd_tls_wrappermode"))
+		r = 1;
+	else if (*level != '\0')
+		r = strcasecmp(level, "encrypt") == 0 ||
+		    strcasecmp(level, "verify") == 0 ||
+		    strcasecmp(level, "secure") == 0 ||
+		    strcasecmp(level, "fprint") == 0;
+	else
+		r = yes(l, s, "smtpd_enforce_tls");
+	free(level);
+	return r;
+}
+
+/*
+ * submission-differ: 587 and 465 are two doors to one service; a
+ * restriction on one only is a way around it.
+ */
+static void
+rule_submission_differ(struct lint *l)
+{
+	const struct mc_service *s, *first = NULL;
+	struct buf	 b;
+	char		*x, *y;
+	size_t		 i, k;
+	int		 req0 = 0;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s) || mc_is_submission(s) == 0)
+			continue;
+		if (first == NULL) {
+			first = s;
+			req0 = tls_required(l, s);
+			continue;
+		}
+		buf_init(&b);
+		buf_adds(&b, "");
+		for (k = 0; same_params[k] != NULL; k++) {
+			x = effective(l, first, same_params[k]);
+			y = effective(l, s, same_params[k]);
+			if (strcmp(x, y) != 0)
+				buf_printf(&b, "%s%s", b.len > 0 ? ", " : "",
+				    same_params[k]);
+			free(x);
+			free(y);
+		}
+		if (tls_required(l, s) != req0)
+			buf_printf(&b, "%swhether TLS is required",
+			    b.len > 0 ? ", " : "");
+		if (b.len > 0)
+			finding(l, DIAG_WARN, &l->c->master.cf, s->first,
+			    "submission-differ", "submission services "
+			    "%.60s/inet and %.60s/inet (line %zu) differ in "
+			    "%s: a client refused on one may be accepted on "
+			    "the other; give both the same settings",
+			    s->field[MCF_SERVICE], first->field[MCF_SERVICE],
+			    first->first + 1, b.p);
+		buf_free(&b);
+	}
+}
+
+/*
+ * unknown-parameter: postconf's "unused parameter": a name that is not
+ * Postfix's, not a restriction class, not the prefix of a database
+ * client's settings, and that nothing refers to as $name.
+ */
+struct used {
+	struct strmap	 names;		/* referred to as $name */
+	struct strmap	 prefixes;	/* "name_" of ldap:name and the like */
+};
+
+static void
+note_name(const char *name, size_t len, void *arg)
+{
+	struct used	*u = arg;
+	char		*n = xstrndup(name, len);
+
+	strmap_put(&u->names, n, (void *)1);
+	free(n);
+}
+
+static void
+note_value(struct used *u, const char *value)
+{
+	static const char *const dbms[] = { "ldap:", "mysql:", "pgsql:",
+	    "sqlite:", "memcache:", "mongodb:", NULL };
+	const char	*p, *t;
+	char		*w, *pre;
+	size_t		 k;
+
+	exp_names(value, note_name, u);
+	for (p = value; (w = next_word(&p)) != NULL; free(w))
+		for (k = 0; dbms[k] != NULL; k++)
+			if ((t = strstr(w, dbms[k])) != NULL &&
+			    strchr(t, '/') == NULL) {
+				pre = xprintf("%s_", t + strlen(dbms[k]));
+				strmap_put(&u->prefixes, pre, (void *)1);
+				free(pre);
+			}
+}
+
+/* distance - Levenshtein distance, cut off above 9 */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	 row[64], i, j, la = strlen(a), lb = strlen(b), diag, up;
+
+	if (la > 60 || lb > 60 || (la > lb ? la - lb : lb - la) > 9)
+		return 10;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			row[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* closest - the Postfix parameter nearest to name, or NULL */
+static const char *
+closest(struct lint *l, const char *name)
+{
+	const struct strmap *m = &l->c->defaults;
+	const char	*best = NULL;
+	size_t		 i, d, bd = 4;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->ent[i].key != NULL &&
+		    (d = distance(name, m->ent[i].key)) < bd) {
+			bd = d;
+			best = m->ent[i].key;
+		}
+	return best;
+}
+
+static int
+is_unused(struct lint *l, struct used *u, const char *name)
+{
+	size_t	 i;
+
+	if (conf_is_builtin(l->c, name) || strmap_get(&u->names, name) ||
+	    strmap_get(&l->classes, name))
+		return 0;
+	for (i = 0; i < u->prefixes.cap; i++)
+		if (u->prefixes.ent[i].key != NULL &&
+		    strncmp(name, u->prefixes.ent[i].key,
+		    strlen(u->prefixes.ent[i].key)) == 0)
+			return 0;
+	return 1;
+}
+
+static void
+rule_unknown_parameter(struct lint *l)
+{
+	const struct mc_service *s;
+	const struct mc_override *o;
+	const struct mp_param *p;
+	struct used	 u;
+	const char	*near;
+	size_t		 i, k, said = 0;
+
+	(void)conf_default(l->c, "config_directory");
+	if (!l->c->defaults_ok)
+		return;		/* postconf -d did not run */
+	strmap_init(&u.names);
+	strmap_init(&u.prefixes);
+	for (i = 0; i < l->c->main.npar; i++)
+		note_value(&u, l->c->main.par[i].value);
+	for (i = 0; i < l->c->master.nsvc; i++)
+		for (k = 0; l->c->master.svc[i].enabled &&
+		    k < l->c->master.svc[i].nov; k++)
+			note_value(&u, l->c->master.svc[i].ov[k].value);
+	/* A suggestion costs a pass over ~1000 names: the first 50 get one. */
+	for (i = 0; i < l->c->main.npar; i++) {
+		p = &l->c->main.par[i];
+		if (p->shadowed || !is_unused(l, &u, p->name))
+			continue;
+		near = said++ < 50 ? closest(l, p->name) : NULL;
+		finding(l, DIAG_WARN, &l->c->main.cf, p->line,
+		    "unknown-parameter", "%.60s is not a Postfix parameter and "
+		    "nothing refers to it as $%.60s (postconf: \"unused "
+		    "parameter\")%s%s%s", p->name, p->name, near != NULL ?
+		    "; did you mean " : "", near != NULL ? near : "",
+		    near != NULL ? "?" : "");
+	}
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		for (k = 0; s->enabled && k < s->nov; k++) {
+			o = &s->ov[k];
+			if (mc_find_override(s, o->name) != o ||
+			    !is_unused(l, &u, o->name))
+				continue;
+			near = said++ < 50 ? closest(l, o->name) : NULL;
+			finding(l, DIAG_WARN, &l->c->master.cf, o->line,
+			    "unknown-parameter", "%.60s/%s: -o %.60s is not a "
+			    "Postfix parameter and nothing refers to it as "
+			    "$%.60s, so the service ignores it%s%s%s",
+			    s->field[MCF_SERVICE], s->field[MCF_TYPE], o->name,
+			    o->name, near != NULL ? "; did you mean " : "",
+			    near != NULL ? near : "", near != NULL ? "?" : "");
+		}
+	}
+	strmap_free(&u.names);
+	strmap_free(&u.prefixes);
+}
+
+/*
+ * sasl-type (system): smtpd_sasl_type must be a server plug-in this
+ * Postfix was built with (postconf -a).
+ */
+static void
+rule_sasl_type(struct lint *l)
+{
+	const struct mc_service *s;
+	const struct cf_file *f;
+	char		*type;
+	size_t		 i, line;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s) || !yes(l, s, "smtpd_sasl_auth_enable"))
+			continue;
+		type = effective(l, s, "smtpd_sasl_type");
+		if (probe_postconf_has(l->c->absdir, 'a', type) == 0 &&
+		    once(l, "sasl-type", type)) {
+			origin(l, s, "smtpd_sasl_type", &f, &line);
+			finding(l, DIAG_ERR, f, line, "sasl-type",
+			    "smtpd_sasl_type = %.40s is not a SASL server "
+			    "type of this Postfix (postconf -a lists them: "
+			    "dovecot, cyrus); smtpd dies (\"SASL per-process "
+			    "initialization failed\")", type);
+		}
+		free(type);
+	}
+}
+
+/* Where Debian's Cyrus SASL looks for smtpd.conf, Postfix's place first. */
+#define CYRUS_DIRS	"/etc/postfix/sasl:/etc/sasl2:/etc/sasl:" \
+			"/usr/lib/x86_64-linux-gnu/sasl2:/usr/lib/sasl2"
+
+#define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service auth " \
+			"{ unix_listener /var/spool/postfix/private/auth { " \
+			"mode = 0660 user = postfix group = postfix } }, " \
+			"then systemctl reload dovecot"
+
+static void
+dovecot_backend(struct lint *l, const struct mc_service *s)
+{
+	const struct probe_file *pf;
+	const struct probe_auth *a;
+	const struct cf_file *f;
+	char		*path, *sock;
+	const char	*v;
+	size_t		 line;
+
+	path = effective(l, s, "smtpd_sasl_path");
+	origin(l, s, "smtpd_sasl_path", &f, &line);
+	v = strncmp(path, "unix:", 5) == 0 ? path + 5 : path;
+	if (strncmp(path, "inet:", 5) == 0)
+		sock = xstrdup(path);
+	else if (v[0] == '/' && strcmp(s->field[MCF_CHROOT], "y") == 0) {
+		free(path);
+		return;		/* smtpd-fatal says so */
+	} else
+		sock = in_queue(l, s, v);
+	if (!once(l, "sasl-backend", sock))
+		goto out;
+	if (strncmp(sock, "inet:", 5) != 0) {
+		pf = probe_file(sock);
+		if (pf->kind == PROBE_NONE && pf->err != ENOENT &&
+		    pf->err != ENOTDIR) {
+			finding(l, DIAG_WARN, f, line, "sasl-backend",
+			    "Dovecot's auth socket %s cannot be examined (%s); "
+			    "run check as root", sock, strerror(pf->err));
+			goto out;
+		}
+		if (pf->kind != PROBE_SOCK) {
+			finding(l, DIAG_ERR, f, line, "sasl-backend",
+			    "Dovecot's auth socket %s (smtpd_sasl_path = %s) "
+			    "%s, so no client can log in; %s", sock, path,
+			    pf->kind == PROBE_NONE ? "does not exist" :
+			    "is not a socket", DOVECOT_HOWTO);
+			goto out;
+		}
+	}
+	a = probe_dovecot(sock);
+	if (!a->ok)
+		finding(l, DIAG_ERR, f, line, "sasl-backend", "Dovecot's auth "
+		    "service at %s does not answer: %s; smtpd fails every "
+		    "login; start it (systemctl restart dovecot) and check "
+		    "journalctl -u dovecot", sock, a->why);
+	else if (*a->mechs == '\0')
+		finding(l, DIAG_ERR, f, line, "sasl-backend", "Dovecot at %s "
+		    "offers no mechanism; smtpd dies (\"no SASL "
+		    "authentication mechanisms\"): set auth_mechanisms = "
+		    "plain login in Dovecot", sock);
+	else
+		finding(l, DIAG_NOTE, f, line, "sasl-backend", "Dovecot at %s "
+		    "answers and offers %s", sock, a->mechs);
+out:
+	free(path);
+	free(sock);
+}
+
+static void
+cyrus_backend(struct lint *l, const struct mc_service *s)
+{
+	const struct probe_cyrus *cy;
+	const struct cf_file *f;
+	char		*name, *dirs, *sock;
+	size_t		 line;
+
+	name = effective(l, s, "smtpd_sasl_path");
+	dirs = effective(l, s, "cyrus_sasl_config_path");
+	if (*dirs == '\0') {
+		free(dirs);
+		dirs = xstrdup(CYRUS_DIRS);
+	}
+	origin(l, s, "smtpd_sasl_type", &f, &line);
+	cy = probe_cyrus(dirs, name);
+	if (!once(l, "sasl-backend", cy->file != NULL ? cy->file : name))
+		goto out;
+	if (cy->file == NULL)
+		finding(l, DIAG_ERR, f, line, "sasl-backend", "smtpd_sasl_type "
+		    "is cyrus, and no %s.conf is in %s, so every login fails "
+		    "(535): create /etc/postfix/sasl/%s.conf with "
+		    "\"pwcheck_method: saslauthd\" and \"mech_list: PLAIN "
+		    "LOGIN\", or use Dovecot (smtpd_sasl_type = dovecot, "
+		    "smtpd_sasl_path = private/auth)", name, dirs, name);
+	else if (!cy->readable)
+		finding(l, DIAG_WARN, f, line, "sasl-backend", "%s cannot be "
+		    "read; run check as root", cy->file);
+	else if (cy->pwcheck == NULL)
+		finding(l, DIAG_WARN, f, line, "sasl-backend", "%s names no "
+		    "pwcheck_method, so Cyrus uses auxprop (sasldb2): add "
+		    "\"pwcheck_method: saslauthd\" or create users with "
+		    "saslpasswd2", cy->file);
+	else if (strstr(cy->pwcheck, "saslauthd") != NULL) {
+		sock = xstrdup(cy->saslauthd != NULL ? cy->saslauthd :
+		    "/var/run/saslauthd/mux");
+		/* A chrooted smtpd finds the socket in the chroot. */
+		if (strcmp(s->field[MCF_CHROOT], "y") == 0) {
+			char	*q = effective(l, s, "queue_directory");
+			char	*t = xprintf("%s%s", q, sock);
+
+			free(q);
+			free(sock);
+			sock = t;
+		}
+		if (probe_file(sock)->kind != PROBE_SOCK)
+			finding(l, DIAG_ERR, f, line, "sasl-backend", "%s "
+			    "says pwcheck_method: saslauthd, and saslauthd's "
+			    "socket %s is not there, so every login fails: "
+			    "apt-get install sasl2-bin, set START=yes (and, "
+			    "for a chrooted smtpd, OPTIONS=\"-c -m "
+			    "/var/spool/postfix/var/run/saslauthd\") in "
+			    "/etc/default/saslauthd, then systemctl restart "
+			    "saslauthd", cy->file, sock);
+		free(sock);
+	}
+out:
+	free(name);
+	free(dirs);
+}
+
+/*
+ * sasl-backend (system): something must answer smtpd's questions about
+ * passwords: Dovecot's auth socket, or Cyrus's smtpd.conf and what it
+ * names.
+ */
+static void
+rule_sasl_backend(struct lint *l)
+{
+	const struct mc_service *s;
+	char		*type;
+	size_t		 i;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s) || !yes(l, s, "smtpd_sasl_auth_enable"))
+			continue;
+		type = effective(l, s, "smtpd_sasl_type");
+		if (strcasecmp(type, "dovecot") == 0)
+			dovecot_backend(l, s);
+		else if (strcasecmp(type, "cyrus") == 0)
+			cyrus_backend(l, s);
+		free(type);
+	}
+}
+
+/* tls_used - does smtpd load its certificate (smtpd.c's var_smtpd_use_tls) */
+static int
+tls_used(struct lint *l, const struct mc_service *s)
+{
+	char	*level = effective(l, s, "smtpd_tls_security_level");
+	int	 r;
+
+	if (yes(l, s, "smtpd_tls_wrappermode"))
+		r = 1;
+	else if (*level != '\0')
+		r = strcasecmp(level, "none") != 0;
+	else
+		r = yes(l, s, "smtpd_use_tls") ||
+		    yes(l, s, "smtpd_enforce_tls");
+	free(level);
+	return r;
+}
+
+static void
+tls_pair(struct lint *l, const struct mc_service *s, const char *param,
+    const char *cert, const char *key, const char *host)
+{
+	const struct probe_tls *t;
+	const struct cf_file *f;
+	size_t		 k, line;
+
+	t = probe_tls(cert, key, host);
+	origin(l, s, param, &f, &line);
+	for (k = 0; k < t->n; k++)
+		if (once(l, "tls-files", t->text[k]))
+			finding(l, t->sev[k], f, line, "tls-files", "%s (%s)%s",
+			    t->text[k], param, t->sev[k] == DIAG_ERR ? "; "
+			    "smtpd then answers STARTTLS with 454 and no client "
+			    "can log in: fix the file, or point the parameter "
+			    "at the right one" : "");
+}
+
+/*
+ * tls-files (system): the certificate and key smtpd loads, as OpenSSL
+ * reads them.
+ */
+static void
+rule_tls_files(struct lint *l)
+{
+	const struct mc_service *s;
+	const struct cf_file *f;
+	char		*chain, *cert, *key, *host, *w, *c2, *k2;
+	const char	*p;
+	size_t		 i, line;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s) || !tls_used(l, s))
+			continue;
+		host = effective(l, s, "myhostname");
+		chain = effective(l, s, "smtpd_tls_chain_files");
+		cert = effective(l, s, "smtpd_tls_cert_file");
+		key = effective(l, s, "smtpd_tls_key_file");
+		/* Each chain file holds a key and the certificates after. */
+		for (p = chain; (w = next_word(&p)) != NULL; free(w)) {
+			c2 = in_queue(l, s, w);
+			tls_pair(l, s, "smtpd_tls_chain_files", c2, c2, host);
+			free(c2);
+		}
+		if (*chain == '\0' && *cert != '\0' &&
+		    strcasecmp(cert, "none") != 0) {
+			c2 = in_queue(l, s, cert);
+			k2 = in_queue(l, s, *key != '\0' ? key : cert);
+			tls_pair(l, s, "smtpd_tls_cert_file", c2, k2, host);
+			free(c2);
+			free(k2);
+		} else if (*chain == '\0' && tls_required(l, s) &&
+		    once(l, "tls-files", s->field[MCF_SERVICE])) {
+			origin(l, s, "smtpd_tls_cert_file", &f, &line);
+			finding(l, DIAG_ERR, f, line, "tls-files", "%.60s/%s "
+			    "requires TLS, and main.cf names no certificate "
+			    "(smtpd_tls_cert_file and smtpd_tls_key_file, or "
+			    "smtpd_tls_chain_files): smtpd offers no TLS, so "
+			    "no client can log in", s->field[MCF_SERVICE],
+			    s->field[MCF_TYPE]);
+		}
+		free(host);
+		free(chain);
+		free(cert);
+		free(key);
+	}
+}
+
+/* Parameters of smtpd that hold tables, besides restriction lists. */
+static const char *const table_params[] = {
+	"smtpd_sender_login_maps", "relay_recipient_maps",
+	"virtual_alias_maps", "virtual_mailbox_maps", "relay_domains",
+	"local_recipient_maps", "smtpd_milter_maps", "smtpd_command_filter",
+	"smtpd_discard_ehlo_keyword_address_maps", "smtpd_client_restrictions",
+	"smtpd_helo_restrictions", "smtpd_sender_restrictions",
+	"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+	"smtpd_data_restrictions", "smtpd_end_of_data_restrictions",
+	"smtpd_etrn_restrictions", NULL
+};
+
+/* Debian ships these table types in packages of their own. */
+static const char *const table_pkgs[] = { "pcre", "lmdb", "cdb", "ldap",
+	"mysql", "pgsql", "sqlite", "mongodb", NULL };
+
+/* index_suffix - the file postmap makes for type, or NULL */
+static const char *
+index_suffix(const char *type)
+{
+	if (strcmp(type, "hash") == 0 || strcmp(type, "btree") == 0)
+		return ".db";
+	if (strcmp(type, "lmdb") == 0)
+		return ".lmdb";
+	if (strcmp(type, "cdb") == 0)
+		return ".cdb";
+	if (strcmp(type, "dbm") == 0 || strcmp(type, "sdbm") == 0)
+		return ".pag";
+	return NULL;
+}
+
+static int
+after(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec :
+	    a->tv_nsec > b->tv_nsec;
+}
+
+/* check_table - one type:name, as dict_open would open it */
+static void
+check_table(struct lint *l, const struct cf_file *f, size_t line,
+    const char *where, const char *table)
+{
+	const struct probe_file *src, *idx;
+	const char	*name, *suf;
+	char		*type, *ip;
+	size_t		 k;
+	int		 has;
+
+	while (strncmp(table, "proxy:", 6) == 0)
+		table += 6;
+	if ((name = strchr(table, ':')) == NULL || name == table ||
+	    !once(l, "map", table))
+		return;
+	type = xstrndup(table, (size_t)(name - table));
+	name++;
+	if ((has = probe_postconf_has(l->c->absdir, 'm', type)) == 0) {
+		for (k = 0; table_pkgs[k] != NULL &&
+		    strcmp(table_pkgs[k], type) != 0; k++)
+			;
+		finding(l, DIAG_ERR, f, line, "map", "%s%s: this Postfix has "
+		    "no table type %s (postconf -m); smtpd answers 451 4.3.5 "
+		    "Server configuration error%s%s", where, table, type,
+		    table_pkgs[k] != NULL ? ": apt-get install postfix-" : "",
+		    table_pkgs[k] != NULL ? type : "");
+		goto out;
+	}
+	/* Inline tables, sockets, and relative names: nothing to look at. */
+	if (name[0] != '/' || strcmp(type, "inline") == 0 ||
+	    strcmp(type, "static") == 0 || strcmp(type, "tcp") == 0 ||
+	    strcmp(type, "socketmap") == 0 || strcmp(type, "unix") == 0 ||
+	    strcmp(type, "unionmap") == 0 || strcmp(type, "pipemap") == 0)
+		goto out;
+	src = probe_file(name);
+	if ((suf = index_suffix(type)) == NULL) {
+		if (src->kind != PROBE_REG)
+			finding(l, DIAG_ERR, f, line, "map", "%s%s: %s does "
+			    "not exist; smtpd answers 451 4.3.5 Server "
+			    "configuration error: create it", where, table,
+			    name);
+		goto out;
+	}
+	ip = xprintf("%s%s", name, suf);
+	idx = probe_file(ip);
+	if (idx->kind != PROBE_REG && src->kind != PROBE_REG)
+		finding(l, DIAG_ERR, f, line, "map", "%s%s: neither %s nor %s "
+		    "exists; smtpd answers 451 4.3.5 Server configuration "
+		    "error: create %s (\"key value\" lines), then run postmap "
+		    "%s", where, table, name, ip, name, table);
+	else if (idx->kind != PROBE_REG)
+		finding(l, DIAG_ERR, f, line, "map", "%s%s: %s does not "
+		    "exist; smtpd answers 451 4.3.5 Server configuration "
+		    "error: run postmap %s", where, table, ip, table);
+	else if (src->kind != PROBE_REG)
+		finding(l, DIAG_WARN, f, line, "map", "%s%s: the source file "
+		    "%s is gone; %s works, but postmap cannot rebuild it",
+		    where, table, name, ip);
+	else if (after(&src->mtime, &idx->mtime))
+		finding(l, DIAG_WARN, f, line, "map", "%s%s: %s is older "
+		    "than %s, so smtpd uses the old contents: run postmap %s",
+		    where, table, ip, name, table);
+	free(ip);
+out:
+	(void)has;
+	free(type);
+}
+
+/* table_words - the tables a list names, into classes it names too */
+static void
+table_words(struct lint *l, const struct cf_file *f, size_t line,
+    const char *where, const char *value, int depth)
+{
+	const char	*p;
+	char		*w, *v, *cw;
+	int		 skip = 0;
+
+	for (p = value; (w = next_word(&p)) != NULL; free(w)) {
+		if (skip) {
+			skip = 0;
+			continue;
+		}
+		/* Not tables: a policy server, a DNS list, seconds. */
+		if (strcasecmp(w, "check_policy_service") == 0 ||
+		    strcasecmp(w, "sleep") == 0 ||
+		    strncasecmp(w, "reject_rbl", 10) == 0 ||
+		    strncasecmp(w, "reject_rhsbl", 12) == 0 ||
+		    strcasecmp(w, "permit_dnswl_client") == 0 ||
+		    strcasecmp(w, "permit_rhswl_client") == 0) {
+			skip = 1;
+			continue;
+		}
+		if (strchr(w, ':') != NULL && w[0] != '{')
+			check_table(l, f, line, where, w);
+		else if (depth < 20 && (v = class_value(l, w)) != NULL) {
+			/* Where the class is defined is where to fix it. */
+			cw = xprintf("%s: ", w);
+			table_words(l, &l->c->main.cf,
+			    mp_get(&l->c->main, w)->line, cw, v, depth + 1);
+			free(cw);
+			free(v);
+		}
+	}
+}
+
+/*
+ * map (system): every table a live smtpd opens, where main.cf or an -o
+ * names it (Postfix's own defaults are newaliases' business).
+ */
+static void
+rule_map(struct lint *l)
+{
+	const struct mc_service *s;
+	const struct cf_file *f;
+	char		*v, *where;
+	size_t		 i, k, line;
+
+	for (i = 0; i < l->c->master.nsvc; i++) {
+		s = &l->c->master.svc[i];
+		if (!is_smtpd(s))
+			continue;
+		for (k = 0; table_params[k] != NULL; k++) {
+			if (!is_set(l, s, table_params[k]))
+				continue;
+			origin(l, s, table_params[k], &f, &line);
+			v = effective(l, s, table_params[k]);
+			where = xprintf("%s: ", table_params[k]);
+			table_words(l, f, line, where, v, 0);
+			free(where);
+			free(v);
+		}
+	}
+}
+
+/*
+ * The rules, in the order their findings are listed.  probes: the rule
+ * asks the system, and is left out with --no-check.
+ */
+static void
+rule_files(struct lint *l)
+{
+	size_t	 i;
+
+	lint_main(l);
+	for (i = 0; i < l->c->master.nsvc; i++)
+		if (l->c->master.svc[i].enabled)
+			lint_service(l, &l->c->master.svc[i]);
+}
+
+static const struct rule {
+	const char	*name;
+	void		(*fn)(struct lint *);
+	int		 probes;
+} rules[] = {
+	{ "values, arguments, submission-*", rule_files, 0 },
+	{ "duplicate-service", lint_duplicates, 0 },
+	{ "port-conflict", lint_ports, 0 },
+	{ "smtpd-fatal", rule_smtpd_fatal, 0 },
+	{ "open-relay", rule_open_relay, 0 },
+	{ "submission-differ", rule_submission_differ, 0 },
+	{ "unknown-parameter", rule_unknown_parameter, 0 },
+	{ "sasl-type", rule_sasl_type, 1 },
+	{ "sasl-backend", rule_sasl_backend, 1 },
+	{ "tls-files", rule_tls_files, 1 },
+	{ "map", rule_map, 1 },
+};
+
+/*
+ * lint_run - every rule, findings to d; the system is asked only without
+ * --no-check
+ */
 void
 lint_run(struct conf *c, struct diag *d)
 {
@@ -737,14 +1802,13 @@ lint_run(struct conf *c, struct diag *d)
 	l.c = c;
 	l.d = d;
 	strmap_init(&l.classes);
+	strmap_init(&l.said);
 	restriction_classes(&l);
-	lint_main(&l);
-	for (i = 0; i < c->master.nsvc; i++)
-		if (c->master.svc[i].enabled)
-			lint_service(&l, &c->master.svc[i]);
-	lint_duplicates(&l);
-	lint_ports(&l);
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!rules[i].probes || !opt.no_check)
+			rules[i].fn(&l);
 	strmap_free(&l.classes);
+	strmap_free(&l.said);
 }
 
 /*

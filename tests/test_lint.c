@@ -69,7 +69,8 @@ line_of(const struct lt *x, const char *rule)
 }
 
 #define SMTP	"smtp inet n - y - - smtpd\n"
-#define MAINCF	"myhostname = mail.example.org\n"
+#define MAINCF	"myhostname = mail.example.org\n" \
+	"compatibility_level = 3.6\n"
 
 static void
 clean_configuration_has_no_finding(void **state)
@@ -316,6 +317,507 @@ commented_out_services_are_not_checked(void **state)
 	done(&x);
 }
 
+/* has - is there a finding of rule whose text contains needle? */
+static int
+has(const struct lt *x, const char *rule, const char *needle)
+{
+	size_t	 i;
+
+	for (i = 0; i < x->d.n; i++)
+		if (x->d.m[i].rule != NULL &&
+		    strcmp(x->d.m[i].rule, rule) == 0 &&
+		    strstr(x->d.m[i].text, needle) != NULL)
+			return 1;
+	return 0;
+}
+
+/* has_in - a finding of rule in a file whose path ends in tail */
+static int
+has_in(const struct lt *x, const char *rule, const char *tail)
+{
+	size_t	 i, n = strlen(tail), m;
+
+	for (i = 0; i < x->d.n; i++)
+		if (x->d.m[i].rule != NULL && x->d.m[i].file != NULL &&
+		    strcmp(x->d.m[i].rule, rule) == 0 &&
+		    (m = strlen(x->d.m[i].file)) >= n &&
+		    strcmp(x->d.m[i].file + m - n, tail) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+flags_on_smtp_and_lmtp_and_pipe_attributes_are_not_stray(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "lmtp unix - - n - - lmtp flags=O\n"
+	    "relay unix - - n - - smtp FLAGS=DRX\n"
+	    "maildrop unix - n n - - pipe flags=DRXhu user=vmail "
+	    "argv=/usr/bin/maildrop -d ${recipient}\n"
+	    "sp unix - n n - - spawn user=nobody argv=/bin/true\n");
+	assert_int_equal(count(&x, "stray-argument", DIAG_ERR), 0);
+	done(&x);
+	lint(&x, MAINCF, SMTP "l2 unix - - n - - lmtp flags=Z\n"
+	    "l3 unix - - n - - smtp host=x\n"
+	    "p1 unix - n n - - pipe flags=R argv=/bin/true\n"
+	    "p2 unix - n n - - pipe user=x bogus=1 argv=/bin/true\n"
+	    "p3 unix - n n - - pipe flags=Rz user=x argv=/bin/true\n"
+	    "s1 unix - n n - - spawn user=nobody\n"
+	    "c unix n - n - 0 cleanup flags=R\n");
+	assert_int_equal(count(&x, "stray-argument", DIAG_ERR), 7);
+	assert_true(has(&x, "stray-argument", "no flag 'Z'"));
+	assert_true(has(&x, "stray-argument", "needs user="));
+	assert_true(has(&x, "stray-argument", "unknown attribute name"));
+	assert_true(has(&x, "stray-argument", "needs argv="));
+	done(&x);
+}
+
+static void
+many_services_on_one_port_say_each_thing_once(void **state)
+{
+	struct lt	 x;
+	struct buf	 b;
+	size_t		 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_adds(&b, SMTP);
+	/* 2000 services on port 2525: the old pairwise pass said 2 million. */
+	for (i = 0; i < 2000; i++)
+		buf_printf(&b, "%s2525 inet n - n - - smtpd\n",
+		    i % 2 == 0 ? "" : "127.0.0.1:");
+	lint(&x, MAINCF, b.p);
+	assert_int_equal(count(&x, "port-conflict", DIAG_ERR), 1999);
+	assert_int_equal(count(&x, "duplicate-service", DIAG_WARN), 1998);
+	done(&x);
+	buf_free(&b);
+}
+
+static void
+relay_and_recipient_without_reject_is_smtpd_fatal(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=permit_sasl_authenticated\n"
+	    "  -o smtpd_recipient_restrictions=permit_mynetworks\n");
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 1);
+	assert_int_equal(line_of(&x, "smtpd-fatal"), 3);
+	done(&x);
+	/* A class that rejects counts; warn_if_reject reject does not. */
+	lint(&x, MAINCF "smtpd_restriction_classes = c\nc = reject\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=permit_sasl_authenticated,c\n"
+	    "2525 inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=warn_if_reject,reject\n");
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 1);
+	assert_int_equal(line_of(&x, "smtpd-fatal"), 5);
+	done(&x);
+	/* Compatibility level 0: the relay default is empty. */
+	lint(&x, "myhostname = mail.example.org\n", SMTP);
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 1);
+	done(&x);
+}
+
+static void
+other_smtpd_fatals(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_restriction_classes = nodef\n"
+	    "unknown_address_tempfail_action = bounce\n"
+	    "smtpd_sender_restrictions = check_sender_access\n"
+	    "smtpd_client_restrictions = sleep\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_sasl_type=dovecot\n"
+	    "  -o smtpd_sasl_path=/var/spool/postfix/private/auth\n");
+	assert_true(has(&x, "smtpd-fatal", "class nodef has no definition"));
+	assert_true(has(&x, "smtpd-fatal", "takes defer or defer_if_permit"));
+	assert_true(has(&x, "smtpd-fatal", "check_sender_access needs an "
+	    "argument"));
+	assert_true(has(&x, "smtpd-fatal", "sleep needs an argument"));
+	assert_true(has(&x, "smtpd-fatal", "is absolute, but smtpd runs "
+	    "chrooted"));
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 5);
+	done(&x);
+	/* Not chrooted: an absolute path is fine. */
+	lint(&x, MAINCF, SMTP "submission inet n - n - - smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=dovecot\n"
+	    "  -o smtpd_sasl_path=/run/dovecot/auth-client\n");
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 0);
+	done(&x);
+}
+
+static void
+submission_that_relays_for_anyone_is_an_open_relay(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_relay_restrictions=permit_sasl_authenticated,permit,"
+	    "reject_unauth_destination\n");
+	assert_int_equal(count(&x, "open-relay", DIAG_ERR), 1);
+	assert_true(has(&x, "open-relay", "reaches \"permit\""));
+	done(&x);
+	lint(&x, MAINCF "mynetworks = 0.0.0.0/0 [::1]/128\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=permit_mynetworks,"
+	    "reject_unauth_destination\n");
+	assert_int_equal(count(&x, "open-relay", DIAG_ERR), 1);
+	assert_true(has(&x, "open-relay", "mynetworks = 0.0.0.0/0"));
+	done(&x);
+	/* The modern profile and a narrow mynetworks: fine (port 25, with
+	   permit_mynetworks by default, is not a SASL service). */
+	lint(&x, MAINCF "mynetworks = 127.0.0.0/8 192.0.2.0/24\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=permit_mynetworks,"
+	    "permit_sasl_authenticated,reject\n");
+	assert_int_equal(count(&x, "open-relay", DIAG_ERR), 0);
+	done(&x);
+}
+
+static void
+submission_services_that_differ_are_a_warning(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_security_level=encrypt\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_sender_restrictions=reject_sender_login_mismatch\n"
+	    "submissions inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_wrappermode=yes\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n");
+	assert_int_equal(count(&x, "submission-differ", DIAG_WARN), 1);
+	assert_int_equal(line_of(&x, "submission-differ"), 6);
+	assert_true(has(&x, "submission-differ",
+	    "differ in smtpd_sender_restrictions:"));
+	done(&x);
+	/* 587 with STARTTLS required and 465 with TLS on connect agree. */
+	lint(&x, MAINCF, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_security_level=encrypt\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "submissions inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_wrappermode=yes\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n");
+	assert_int_equal(count(&x, "submission-differ", DIAG_WARN), 0);
+	done(&x);
+}
+
+static void
+enforce_tls_under_a_main_cf_level_says_why(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	/* Apple's template: enforce_tls counts while the level is empty. */
+	lint(&x, MAINCF, SMTP "submission inet n - n - - smtpd\n"
+	    "  -o smtpd_enforce_tls=yes -o smtpd_sasl_auth_enable=yes\n");
+	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 0);
+	done(&x);
+	lint(&x, MAINCF "smtpd_tls_security_level = may\n",
+	    SMTP "submission inet n - n - - smtpd\n"
+	    "  -o smtpd_enforce_tls=yes -o smtpd_sasl_auth_enable=yes\n");
+	assert_int_equal(count(&x, "submission-tls", DIAG_WARN), 1);
+	assert_true(has(&x, "submission-tls", "counts only while "
+	    "smtpd_tls_security_level is empty"));
+	done(&x);
+}
+
+static void
+unknown_parameters_get_the_closest_name(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_tls_securty_level = encrypt\n"
+	    "foo = 1\nbar = $foo\nldapsrc_server_host = ldap.example\n"
+	    "virtual_alias_maps = ldap:ldapsrc\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_securty_level=encrypt\n"
+	    "  -o smtpd_client_restrictions=$mua_client\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n");
+	/* foo: used as $foo; mua_client: not defined, not unused. */
+	assert_int_equal(count(&x, "unknown-parameter", DIAG_WARN), 3);
+	assert_true(has(&x, "unknown-parameter", "smtpd_tls_securty_level is "
+	    "not a Postfix parameter and nothing refers to it as "
+	    "$smtpd_tls_securty_level (postconf: \"unused parameter\"); did "
+	    "you mean smtpd_tls_security_level?"));
+	assert_true(has(&x, "unknown-parameter", "-o smtpd_tls_securty_level "
+	    "is not"));
+	assert_true(has(&x, "unknown-parameter", "bar is not"));
+	done(&x);
+}
+
+/*
+ * postconf -n is the reference for "unused parameter": on one file,
+ * the names it warns about are the names this rule finds.
+ */
+static void
+unknown_parameter_agrees_with_postconf(void **state)
+{
+	const char	*argv[] = { PATH_POSTCONF, "-c", NULL, "-n", NULL };
+	struct run_result r;
+	struct lt	 x;
+	const char	*names[] = { "smtpd_tls_securty_level", "bar",
+	    "myrelay_x", "smtpd_tls_securty_levl", NULL };
+	size_t		 i;
+
+	(void)state;
+	lint(&x, MAINCF "smtpd_tls_securty_level = x\nfoo = 1\nbar = $foo\n"
+	    "myrelay_x = 1\nsmtpd_restriction_classes = cls\ncls = reject\n"
+	    "my_client = permit\n",
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_tls_securty_levl=x\n"
+	    "  -o smtpd_client_restrictions=$my_client\n"
+	    "  -o smtpd_relay_restrictions=cls\n");
+	argv[2] = x.dir;
+	(void)run_cmd(argv, 0, 30, &r);
+	for (i = 0; names[i] != NULL; i++) {
+		char	*pat = xprintf("unused parameter: %s=", names[i]);
+
+		assert_non_null(strstr(r.out.p, pat));
+		free(pat);
+	}
+	assert_int_equal(count(&x, "unknown-parameter", DIAG_WARN), 4);
+	assert_null(strstr(r.out.p, "unused parameter: foo="));
+	assert_null(strstr(r.out.p, "unused parameter: my_client="));
+	assert_null(strstr(r.out.p, "unused parameter: cls="));
+	run_result_free(&r);
+	done(&x);
+}
+
+/*
+ * lintp - as lint, with the probes on and pointed at the scratch
+ * directory: setup is a shell command run first there (as $R)
+ */
+static void
+lintp(struct lt *x, const char *setup, const char *main_cf,
+    const char *master_cf)
+{
+	struct diag	 d;
+	char		*cmd;
+
+	x->dir = t_tmpdir();
+	cmd = xprintf("R=%s; %s", x->dir, setup);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
+	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	diag_init(&d);
+	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
+	assert_int_equal(conf_load(&x->c, &d), 0);
+	diag_free(&d);
+	diag_init(&x->d);
+	probe_set_root(x->dir);
+	opt.no_check = 0;
+	lint_run(&x->c, &x->d);
+	opt.no_check = 1;
+	probe_set_root(NULL);
+}
+
+#define CERTS	"mkdir -p $R/etc/ssl && cd $R/etc/ssl && " \
+	"openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.org " \
+	"-days 30 -keyout k.pem -out c.pem 2>/dev/null && " \
+	"openssl genpkey -algorithm RSA -out other.pem 2>/dev/null"
+#define SUBM	"submission inet n - n - - smtpd\n" \
+	"  -o smtpd_tls_security_level=encrypt\n"
+
+static void
+tls_files_missing_mismatched_or_fine(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/k.pem\n", SMTP SUBM);
+	assert_int_equal(count(&x, "tls-files", DIAG_ERR) +
+	    count(&x, "tls-files", DIAG_WARN), 0);
+	done(&x);
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/other.pem\n", SMTP SUBM);
+	assert_true(has(&x, "tls-files", "the key in /etc/ssl/other.pem does "
+	    "not belong to the certificate in /etc/ssl/c.pem"));
+	assert_int_equal(line_of(&x, "tls-files"), 3);
+	done(&x);
+	/* Without a key file the key is looked for in the certificate. */
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n",
+	    SMTP SUBM);
+	assert_true(has(&x, "tls-files", "key file /etc/ssl/c.pem holds no "
+	    "private key"));
+	done(&x);
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/gone.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/k.pem\n", SMTP SUBM);
+	assert_int_equal(count(&x, "tls-files", DIAG_ERR), 1);
+	assert_true(has(&x, "tls-files", "certificate file /etc/ssl/gone.pem "
+	    "does not exist"));
+	done(&x);
+	/* TLS required and no certificate at all. */
+	lintp(&x, "true", MAINCF, SMTP SUBM);
+	assert_true(has(&x, "tls-files", "submission/inet requires TLS, and "
+	    "main.cf names no certificate"));
+	done(&x);
+	/* The chain file: the key first, then its certificate. */
+	lintp(&x, CERTS " && cat k.pem c.pem > chain.pem",
+	    MAINCF "smtpd_tls_chain_files = /etc/ssl/chain.pem\n",
+	    SMTP SUBM);
+	assert_int_equal(count(&x, "tls-files", DIAG_ERR), 0);
+	done(&x);
+	lintp(&x, CERTS " && cat other.pem c.pem > chain.pem",
+	    MAINCF "smtpd_tls_chain_files = /etc/ssl/chain.pem\n",
+	    SMTP SUBM);
+	assert_true(has(&x, "tls-files", "does not belong"));
+	done(&x);
+}
+
+#define SEED	MAINCF "smtpd_restriction_classes = check_sender_mydomain\n" \
+	"check_sender_mydomain = check_sender_access " \
+	"hash:/etc/postfix/permit_mydomain\n"
+#define SEEDM	SMTP "submission inet n - n - - smtpd\n" \
+	"  -o smtpd_sender_restrictions=check_sender_mydomain,reject\n"
+
+static void
+maps_missing_unbuilt_stale_or_of_an_unknown_type(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	/* The seed's set-up, as the manual shows it, with nothing made. */
+	lintp(&x, "true", SEED, SEEDM);
+	assert_int_equal(count(&x, "map", DIAG_ERR), 1);
+	assert_true(has(&x, "map", "create /etc/postfix/permit_mydomain "
+	    "(\"key value\" lines), then run postmap "
+	    "hash:/etc/postfix/permit_mydomain"));
+	/* Where the table is written: the class's line in main.cf. */
+	assert_int_equal(line_of(&x, "map"), 4);
+	assert_true(has_in(&x, "map", "/main.cf"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
+	    "$R/etc/postfix/permit_mydomain", SEED, SEEDM);
+	assert_true(has(&x, "map", "permit_mydomain.db does not exist; smtpd "
+	    "answers 451 4.3.5 Server configuration error: run postmap "
+	    "hash:/etc/postfix/permit_mydomain"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
+	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain", SEED, SEEDM);
+	assert_int_equal(count(&x, "map", DIAG_ERR) +
+	    count(&x, "map", DIAG_WARN), 0);
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
+	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain && touch -d '1 hour ago' "
+	    "$R/etc/postfix/permit_mydomain.db", SEED, SEEDM);
+	assert_int_equal(count(&x, "map", DIAG_WARN), 1);
+	assert_true(has(&x, "map", "is older than"));
+	done(&x);
+	lintp(&x, "true", MAINCF, SMTP "submission inet n - n - - smtpd\n"
+	    "  -o smtpd_sender_restrictions=check_sender_access,"
+	    "nosuchtype:/etc/x,reject\n"
+	    "  -o smtpd_recipient_restrictions=check_policy_service,"
+	    "inet:127.0.0.1:1,reject\n");
+	assert_int_equal(count(&x, "map", DIAG_ERR), 1);
+	assert_true(has(&x, "map", "no table type nosuchtype"));
+	done(&x);
+}
+
+#define SASLM	SMTP "submission inet n - n - - smtpd\n" \
+	"  -o smtpd_sasl_auth_enable=yes\n"
+
+static void
+sasl_backend_dovecot_and_cyrus(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovecot\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_int_equal(count(&x, "sasl-backend", DIAG_ERR), 1);
+	assert_true(has(&x, "sasl-backend", "Dovecot's auth socket "
+	    "/var/spool/postfix/private/auth (smtpd_sasl_path = "
+	    "private/auth) does not exist"));
+	assert_true(has(&x, "sasl-backend", "service auth { unix_listener "
+	    "/var/spool/postfix/private/auth { mode = 0660 user = postfix "
+	    "group = postfix } }, then systemctl reload dovecot"));
+	assert_int_equal(line_of(&x, "sasl-backend"), 4);
+	done(&x);
+	lintp(&x, "mkdir -p $R/spool/private && touch $R/spool/private/auth",
+	    MAINCF "smtpd_sasl_type = dovecot\nqueue_directory = /spool\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_true(has(&x, "sasl-backend", "/spool/private/auth "
+	    "(smtpd_sasl_path = private/auth) is not a socket"));
+	done(&x);
+	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovecot\n"
+	    "smtpd_sasl_path = inet:127.0.0.1:1\n", SASLM);
+	assert_true(has(&x, "sasl-backend", "at inet:127.0.0.1:1 does not "
+	    "answer: cannot connect"));
+	done(&x);
+	/* Cyrus, Debian's default: smtpd.conf where libsasl2 looks. */
+	lintp(&x, "true", MAINCF, SASLM);
+	assert_true(has(&x, "sasl-backend", "no smtpd.conf is in "
+	    "/etc/postfix/sasl:"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix/sasl && echo 'pwcheck_method: "
+	    "saslauthd' > $R/etc/postfix/sasl/smtpd.conf", MAINCF, SASLM);
+	assert_true(has(&x, "sasl-backend", "saslauthd's socket "
+	    "/var/run/saslauthd/mux is not there"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/etc/postfix/sasl $R/var/run/saslauthd && "
+	    "echo 'pwcheck_method: saslauthd' > $R/etc/postfix/sasl/smtpd.conf"
+	    " && python3 -c 'import socket; socket.socket(socket.AF_UNIX)."
+	    "bind(\"'$R'/var/run/saslauthd/mux\")'", MAINCF, SASLM);
+	assert_int_equal(count(&x, "sasl-backend", DIAG_ERR) +
+	    count(&x, "sasl-backend", DIAG_WARN), 0);
+	done(&x);
+	/* A chrooted smtpd finds saslauthd's socket in the chroot. */
+	lintp(&x, "mkdir -p $R/etc/postfix/sasl && echo 'pwcheck_method: "
+	    "saslauthd' > $R/etc/postfix/sasl/smtpd.conf", MAINCF,
+	    SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n");
+	assert_true(has(&x, "sasl-backend", "saslauthd's socket "
+	    "/var/spool/postfix/var/run/saslauthd/mux is not there"));
+	done(&x);
+}
+
+static void
+sasl_type_postfix_lacks(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovcot\n", SASLM);
+	assert_int_equal(count(&x, "sasl-type", DIAG_ERR), 1);
+	assert_true(has(&x, "sasl-type", "smtpd_sasl_type = dovcot is not a "
+	    "SASL server type"));
+	assert_int_equal(line_of(&x, "sasl-type"), 3);
+	done(&x);
+}
+
+/* --no-check: a staging directory; this host's files say nothing. */
+static void
+no_check_asks_the_system_nothing(void **state)
+{
+	struct lt	 x;
+
+	(void)state;
+	lint(&x, SEED "smtpd_sasl_type = dovcot\n"
+	    "smtpd_tls_cert_file = /nonexistent/c.pem\n", SEEDM
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_tls_security_level=encrypt\n");
+	assert_int_equal(count(&x, "sasl-type", DIAG_ERR) +
+	    count(&x, "sasl-backend", DIAG_ERR) +
+	    count(&x, "tls-files", DIAG_ERR) + count(&x, "map", DIAG_ERR), 0);
+	done(&x);
+}
+
 int
 main(void)
 {
@@ -338,7 +840,28 @@ main(void)
 		cmocka_unit_test(expansion_errors_loops_and_undefined_names),
 		cmocka_unit_test(runaway_expansion_is_an_expand_loop),
 		cmocka_unit_test(commented_out_services_are_not_checked),
+		cmocka_unit_test(
+		    flags_on_smtp_and_lmtp_and_pipe_attributes_are_not_stray),
+		cmocka_unit_test(many_services_on_one_port_say_each_thing_once),
+		cmocka_unit_test(
+		    relay_and_recipient_without_reject_is_smtpd_fatal),
+		cmocka_unit_test(other_smtpd_fatals),
+		cmocka_unit_test(
+		    submission_that_relays_for_anyone_is_an_open_relay),
+		cmocka_unit_test(submission_services_that_differ_are_a_warning),
+		cmocka_unit_test(enforce_tls_under_a_main_cf_level_says_why),
+		cmocka_unit_test(unknown_parameters_get_the_closest_name),
+		cmocka_unit_test(unknown_parameter_agrees_with_postconf),
+		cmocka_unit_test(tls_files_missing_mismatched_or_fine),
+		cmocka_unit_test(
+		    maps_missing_unbuilt_stale_or_of_an_unknown_type),
+		cmocka_unit_test(sasl_backend_dovecot_and_cyrus),
+		cmocka_unit_test(sasl_type_postfix_lacks),
+		cmocka_unit_test(no_check_asks_the_system_nothing),
 	};
+
+	/* The rules that ask the system have tests of their own. */
+	opt.no_check = 1;
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
