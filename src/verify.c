@@ -1576,6 +1576,11 @@ vf_verify(struct conf *c, const char *service, const struct vf_opts *o,
 	size_t			 nt = 0, i;
 	int			 all = strcmp(service, "all") == 0, bad = 0;
 
+	if (o->user != NULL && o->pass == NULL) {
+		fprintf(stderr, "pfsubmit: verify: a user without a "
+		    "password\n");
+		return -1;
+	}
 	if (vf_tls_init() == -1 ||
 	    (ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		fprintf(stderr, "pfsubmit: verify: cannot set up TLS\n");
@@ -1626,6 +1631,13 @@ vf_verify(struct conf *c, const char *service, const struct vf_opts *o,
 			*strchr(name, '/') = '\0';
 		}
 		s = find_service(c, name);
+		if (s == NULL && live_master(c) && o->host == NULL) {
+			char *q = vquote(name, strlen(name), 100);
+
+			say("note: %s has no live inet service %s; trying "
+			    "where Postfix listens", c->master.cf.path, q);
+			free(q);
+		}
 		target_of(c, s, name, o, t);
 		free(name);
 		if (t->port <= 0) {
@@ -1848,6 +1860,13 @@ cmd_verify(int argc, char **argv)
 		cp = &cf;
 		if (conf_load(&cf, &d) == -1 && cf.master.cf.exists)
 			diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
+	} else if (opt.config_dir != NULL) {
+		/* Asked for, and not there: say so, and go on without. */
+		char *q = vquote(opt.config_dir, strlen(opt.config_dir), 200);
+
+		say("note: %s: %s; verifying without the configuration", q,
+		    d.n > 0 ? d.m[0].text : "cannot be read");
+		free(q);
 	}
 	diag_free(&d);
 	r = vf_verify(cp, svc, &vf_o, opt.json, stdout);

@@ -1474,9 +1474,12 @@ class Surface(Base):
         for cmd, usage in (("show", b"show [service[/type] | all]"),
                            ("backups", b"backups"),
                            ("rollback", b"rollback [id]"),
-                           ("verify", b"verify [service] [--host host] "
-                            b"[--port port] [--user user --password-file "
-                            b"file]")):
+                           ("verify", b"verify [service | all] [--host "
+                            b"host] [--port port] [--tls-name name] "
+                            b"[--cafile file] [--insecure] [--user user "
+                            b"--password-file file] [--mech plain | login] "
+                            b"[--from address] [--to address] [--send-to "
+                            b"address] [--timeout seconds]")):
             with self.subTest(cmd=cmd):
                 r = self.pfx(cmd, "-h")
                 self.assertEqual((r.rc, r.err), (0, b""), r)

@@ -418,6 +418,26 @@ class Config(Base):
                          "mail.test.example: is this the right server?")
         self.assertEqual(self.items(d)[2], ("banner-name", "warn"))
 
+    def test_service_not_in_master_cf_noted(self):
+        self.write_conf("", "smtp inet n - n - - smtpd\n")
+        port = cm.free_port()
+        r = self.verify("--port", str(port))
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err, ("pfsubmit: note: %s/master.cf has no live "
+                                 "inet service submission; trying where "
+                                 "Postfix listens\n" % self.etc).encode())
+        self.assertIn(b"127.0.0.1 port %d: Connection refused" % port,
+                      r.out)
+
+    def test_missing_config_dir_noted(self):
+        port = cm.free_port()
+        r = cm.run([PFSUBMIT, "-c", self.tmp.path("none"), "verify",
+                    "--port", str(port)])
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err.count(b"\n"), 1, r)
+        self.assertTrue(r.err.endswith(b"; verifying without the "
+                                       b"configuration\n"), r)
+
     def test_no_master_cf_with_host_and_port(self):
         srv = self.server()
         d, r = self.vj(srv, rc=0)
