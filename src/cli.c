@@ -57,8 +57,11 @@ const struct cmd cmds[] = {
 	    "edit or read main.cf parameters" },
 	{ "check", cmd_check, "check",
 	    "report everything wrong in main.cf and master.cf" },
-	{ "verify", cmd_verify, "verify [service] [--host host] "
-	    "[--port port] [--user user --password-file file]",
+	{ "verify", cmd_verify, "verify [service | all] [--host host] "
+	    "[--port port] [--tls-name name] [--cafile file] [--insecure] "
+	    "[--user user --password-file file] [--mech plain | login] "
+	    "[--from address] [--to address] [--send-to address] "
+	    "[--timeout seconds]",
 	    "talk SMTP to the live service and report what a client meets" },
 	{ "relayhost", cmd_relayhost, "relayhost host[:port] --user user "
 	    "--password-file file | relayhost --remove",

@@ -219,13 +219,23 @@ tls_why(struct vf *v, const char *what, int sslerr)
 	char		 e[200];
 	unsigned long	 l;
 
-	if ((l = ERR_peek_last_error()) != 0) {
+	l = ERR_peek_last_error();
+#ifdef SSL_R_UNEXPECTED_EOF_WHILE_READING
+	/* OpenSSL 3 calls a close without close_notify an error. */
+	if (l != 0 && ERR_GET_LIB(l) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(l) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		l = 0;
+		sslerr = SSL_ERROR_SYSCALL;
+	}
+#endif
+	if (l != 0) {
 		ERR_error_string_n(l, e, sizeof(e));
 		(void)snprintf(v->why, sizeof(v->why), "%s: %s", what, e);
 	} else if (sslerr == SSL_ERROR_ZERO_RETURN || sslerr ==
 	    SSL_ERROR_SYSCALL)
-		(void)snprintf(v->why, sizeof(v->why), "%s: the server "
-		    "closed the connection", what);
+		(void)snprintf(v->why, sizeof(v->why), "%sthe server "
+		    "closed the connection", strncmp(what, "TLS handshake",
+		    13) == 0 ? "TLS handshake failed: " : "");
 	else
 		(void)snprintf(v->why, sizeof(v->why), "%s: TLS error %d",
 		    what, sslerr);
@@ -541,15 +551,15 @@ ehlo_has(struct vf *v, const char *kw, char **argsp)
 	return 0;
 }
 
-/* has_word - is word one of the blank- or '='-separated words of list? */
+/* has_word - is word one of the words of list (blanks, '=', ',')? */
 static int
 has_word(const char *list, const char *word)
 {
 	size_t	 n = strlen(word), k;
 
 	while (list != NULL && *list != '\0') {
-		list += strspn(list, " =\t");
-		k = strcspn(list, " =\t");
+		list += strspn(list, " =,\t");
+		k = strcspn(list, " =,\t");
 		if (k == n && strncasecmp(list, word, n) == 0)
 			return 1;
 		list += k;
@@ -576,6 +586,14 @@ start_tls(struct vf *v)
 		if ((r = SSL_connect(v->ssl)) == 1)
 			break;
 		if (tls_wait(v, r, "TLS handshake failed") == -1) {
+			/* A deadline, not OpenSSL, ended it: say which. */
+			if (strncmp(v->why, "TLS handshake", 13) != 0) {
+				char	 w[sizeof(v->why)];
+
+				(void)strlcpy(w, v->why, sizeof(w));
+				(void)snprintf(v->why, sizeof(v->why), "TLS "
+				    "handshake failed: %.200s", w);
+			}
 			SSL_free(v->ssl);
 			v->ssl = NULL;
 			return -1;
@@ -1558,6 +1576,11 @@ vf_verify(struct conf *c, const char *service, const struct vf_opts *o,
 	size_t			 nt = 0, i;
 	int			 all = strcmp(service, "all") == 0, bad = 0;
 
+	if (o->user != NULL && o->pass == NULL) {
+		fprintf(stderr, "pfsubmit: verify: a user without a "
+		    "password\n");
+		return -1;
+	}
 	if (vf_tls_init() == -1 ||
 	    (ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		fprintf(stderr, "pfsubmit: verify: cannot set up TLS\n");
@@ -1608,6 +1631,13 @@ vf_verify(struct conf *c, const char *service, const struct vf_opts *o,
 			*strchr(name, '/') = '\0';
 		}
 		s = find_service(c, name);
+		if (s == NULL && live_master(c) && o->host == NULL) {
+			char *q = vquote(name, strlen(name), 100);
+
+			say("note: %s has no live inet service %s; trying "
+			    "where Postfix listens", c->master.cf.path, q);
+			free(q);
+		}
 		target_of(c, s, name, o, t);
 		free(name);
 		if (t->port <= 0) {
@@ -1830,6 +1860,13 @@ cmd_verify(int argc, char **argv)
 		cp = &cf;
 		if (conf_load(&cf, &d) == -1 && cf.master.cf.exists)
 			diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
+	} else if (opt.config_dir != NULL) {
+		/* Asked for, and not there: say so, and go on without. */
+		char *q = vquote(opt.config_dir, strlen(opt.config_dir), 200);
+
+		say("note: %s: %s; verifying without the configuration", q,
+		    d.n > 0 ? d.m[0].text : "cannot be read");
+		free(q);
 	}
 	diag_free(&d);
 	r = vf_verify(cp, svc, &vf_o, opt.json, stdout);

@@ -193,7 +193,9 @@ class SmtpServer(threading.Thread):
                 send the start of a TLS record one byte a second, for
                 ever
 
-    implicit: TLS from the first byte.  Records every command line it
+    implicit: TLS from the first byte; addr: the address to listen on;
+    on_connect(server, conn): called when the client is in; on_close(server,
+    conn) when the session ends.  Records every command line it
     reads (received), each AUTH PLAIN payload decoded (auth_payloads),
     each AUTH LOGIN user and password (login_payloads), the message
     (message) and an exception that ended the session (error)."""
@@ -214,13 +216,16 @@ class SmtpServer(threading.Thread):
                     quit=b"221 2.0.0 Bye\r\n", reset_on=None,
                     close_on=None, delay=0, trickle=0, tls_trickle=False)
 
-    def __init__(self, cert=None, implicit=False, **script):
+    def __init__(self, cert=None, implicit=False, addr="127.0.0.1",
+                 on_connect=None, on_close=None, **script):
         super().__init__(daemon=True)
         unknown = set(script) - set(self.DEFAULTS)
         if unknown:
             raise TypeError("unknown script keys %s" % sorted(unknown))
         self.script = dict(self.DEFAULTS, **script)
         self.implicit = implicit
+        self.on_connect = on_connect
+        self.on_close = on_close
         self.ctx = None
         if cert is not None:
             self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -233,17 +238,20 @@ class SmtpServer(threading.Thread):
         self.tls_done = False
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((addr, 0))
         self.sock.listen(4)
         self.port = self.sock.getsockname()[1]
         self.start()
 
     def run(self):
-        conn = None
+        conn = peer = None
         try:
             self.sock.settimeout(60)
             conn, _ = self.sock.accept()
             conn.settimeout(30)
+            if self.on_connect is not None:
+                self.on_connect(self, conn)
+            peer = conn.getpeername()
             conn = self.session(conn)
         except Exception as e:  # reported through self.error
             self.error = e
@@ -253,6 +261,8 @@ class SmtpServer(threading.Thread):
                     conn.close()
                 except OSError:
                     pass
+                if self.on_close is not None and peer is not None:
+                    self.on_close(self, peer)
             self.sock.close()
 
     def send(self, conn, data):
@@ -1464,9 +1474,12 @@ class Surface(Base):
         for cmd, usage in (("show", b"show [service[/type] | all]"),
                            ("backups", b"backups"),
                            ("rollback", b"rollback [id]"),
-                           ("verify", b"verify [service] [--host host] "
-                            b"[--port port] [--user user --password-file "
-                            b"file]")):
+                           ("verify", b"verify [service | all] [--host "
+                            b"host] [--port port] [--tls-name name] "
+                            b"[--cafile file] [--insecure] [--user user "
+                            b"--password-file file] [--mech plain | login] "
+                            b"[--from address] [--to address] [--send-to "
+                            b"address] [--timeout seconds]")):
             with self.subTest(cmd=cmd):
                 r = self.pfx(cmd, "-h")
                 self.assertEqual((r.rc, r.err), (0, b""), r)

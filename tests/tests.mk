@@ -93,6 +93,7 @@ cli: $(PROG) build/pftool
 
 cli-more: $(PROG)
 	$(PYTHON) tests/cli_more_test.py
+	$(PYTHON) tests/verify_test.py
 
 differential: $(PROG) build/pftool
 	$(PYTHON) tests/differential.py

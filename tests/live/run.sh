@@ -24,14 +24,47 @@ if ! LIVE_ADDR=$(pick_addr); then
 fi
 AUTHPORT=$(free_port "$LIVE_ADDR" 12340)
 export AUTHPORT LIVE_ADDR
+OTHER_ADDR=
+IMPOSTOR=
 cleanup() {
+	[ -n "$IMPOSTOR" ] && kill "$IMPOSTOR" 2>/dev/null
 	stop_instance "$D/provider"
 	stop_instance "$D"
 	drop_addr "$LIVE_ADDR"
+	drop_addr "$OTHER_ADDR"
 	rm -rf "$D"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+
+# Another server holds 587 on another local address for the whole run,
+# as a system Postfix would: every check must reach this run's own
+# instance, never that one (it greets as impostor.example).
+if OTHER_ADDR=$(pick_addr); then
+	python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 587))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    try:
+        c.sendall(b"220 impostor.example ESMTP not this run\r\n")
+    except OSError:
+        pass
+    c.close()
+' "$OTHER_ADDR" &
+	IMPOSTOR=$!
+	i=0
+	while ! ss -Hltn "src $OTHER_ADDR:587" | grep -q . && [ $i -lt 50 ]
+	do
+		sleep 0.1
+		i=$((i + 1))
+	done
+else
+	OTHER_ADDR=
+fi
 
 setup_instance "$D" "$TOP/fixtures/master/debian-3.7.cf"
 if ! start_instance "$D"; then
@@ -194,36 +227,120 @@ else
 	fail "rollback: exit $st: $out"
 fi
 
-# 7. verify: passes on the live service, fails with a wrong password,
-# and fails once AUTH is offered before TLS
+# 7. verify, as the live service's client: where the service listens
+# comes from the configuration (no --host), the self-signed certificate
+# is trusted with --cafile (its name, test.example, is myhostname), and
+# after AUTH it checks an authenticated MAIL FROM and RCPT TO
 echo secret > "$D/pw"
 echo wrong > "$D/badpw"
-out=$("$PFSUBMIT" verify --host "$LIVE_ADDR" --user alice@test.example \
-    --password-file "$D/pw" 2>&1)
+VF="$PFSUBMIT -c $C verify --user alice@test.example --cafile $C/cert.pem"
+out=$($VF --password-file "$D/pw" 2>&1)
 if [ $? -eq 0 ] && echo "$out" | grep -q '^pass  auth ' &&
+    echo "$out" | grep -q '^pass  mail-from .*MAIL FROM:<alice@test.example> after AUTH: 250 ' &&
+    echo "$out" | grep -q '^pass  rcpt-to .*RCPT TO:<pfsubmit-verify@example.net> after AUTH: 250 ' &&
     ! echo "$out" | grep -q 'secret'; then
-	pass "verify: every item holds on 587 (password never printed)"
+	pass "verify: every item holds on 587, authenticated MAIL and RCPT" \
+	    "shown (password never printed)"
 else
 	fail "verify: $out"
 fi
-out=$("$PFSUBMIT" verify submissions --host "$LIVE_ADDR" \
-    --user alice@test.example --password-file "$D/pw" 2>&1)
-if [ $? -eq 0 ] && echo "$out" | grep -q '^pass  tls .*TLS first'; then
+if echo "$out" | grep -q "^pass  connect            $LIVE_ADDR port 587\$" &&
+    echo "$out" | grep -q '^pass  banner-name        test.example, as myhostname' &&
+    echo "$out" | grep -q '^pass  certificate-name   issued for test.example'
+then
+	pass "verify: found the service on $LIVE_ADDR without --host"
+else
+	fail "verify went elsewhere: $out"
+fi
+out=$("$PFSUBMIT" -c "$C" verify submissions --user alice@test.example \
+    --cafile "$C/cert.pem" --password-file "$D/pw" 2>&1)
+if [ $? -eq 0 ] && echo "$out" | grep -q '^pass  tls .*TLS first' &&
+    echo "$out" | grep -q "^pass  connect            $LIVE_ADDR port 465\$"
+then
 	pass "verify submissions: TLS first, every item holds on 465"
 else
 	fail "verify submissions: $out"
 fi
-out=$("$PFSUBMIT" verify --host "$LIVE_ADDR" --user alice@test.example \
-    --password-file "$D/badpw" 2>&1)
-if [ $? -eq 1 ] && echo "$out" | grep -q '^fail  auth '; then
-	pass "verify: a wrong password fails the auth item, exit 1"
+out=$("$PFSUBMIT" -c "$C" verify --user alice@test.example \
+    --password-file "$D/pw" 2>&1)
+if [ $? -eq 1 ] &&
+    echo "$out" | grep -q '^fail  auth .*the password was not sent: the certificate is not trusted' &&
+    ! grep -q 'auth.*alice@test.example' "$D/dovecot/dovecot.log" 2>/dev/null
+then
+	pass "verify: no AUTH to a certificate it cannot trust (no --cafile)"
+else
+	fail "verify sent AUTH to an untrusted certificate: $out"
+fi
+out=$($VF --password-file "$D/badpw" 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -q '^fail  auth .* refused: 535 ' &&
+    echo "$out" | grep -q '^log   .*maillog, this session:' &&
+    echo "$out" | grep -q 'authentication failed'; then
+	pass "verify: a wrong password fails auth with the 535 reply and" \
+	    "the session's log lines"
 else
 	fail "verify with a wrong password: $out"
 fi
+out=$("$PFSUBMIT" -j -c "$C" verify all --user alice@test.example \
+    --cafile "$C/cert.pem" --password-file "$D/pw" 2>&1)
+if [ $? -eq 0 ] && [ "$(echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join("%s:%d:%s" % (s["service"], s["port"], s["ok"])
+               for s in d["services"]))')" = \
+    "submission:587:True submissions:465:True" ]; then
+	pass "verify all: 587 and 465, one block each"
+else
+	fail "verify all: $out"
+fi
+out=$($VF --password-file "$D/pw" --send-to bob@remote.example -j 2>&1)
+qid=$(echo "$out" | python3 -c 'import json, sys
+print(json.load(sys.stdin)["queue_id"] or "")' 2>/dev/null)
+sleep 1
+if [ -n "$qid" ] && grep -q "$qid: to=<bob@remote.example>\|$qid: from=<alice@test.example>" "$D/maillog"
+then
+	pass "verify --send-to: queued as $qid, which the log knows"
+else
+	fail "verify --send-to: $out"
+fi
+# A sender restriction naming a table that is not there: Postfix
+# answers 451, and verify shows that reply and the log lines
+printf 'test.example OK\n' > "$C/permit_mydomain"
+postmap -c "$C" "hash:$C/permit_mydomain"
+snapshot
+if "$PFSUBMIT" -q -c "$C" param set \
+    "check_sender_mydomain=check_sender_access hash:$C/permit_mydomain" &&
+    "$PFSUBMIT" -q -c "$C" set-restriction submission sender \
+    'reject_non_fqdn_sender,${check_sender_mydomain},reject'; then
+	rm -f "$C/permit_mydomain.db"
+	out=$($VF --password-file "$D/pw" 2>&1)
+	if [ $? -eq 1 ] &&
+	    echo "$out" | grep -q '^fail  rcpt-to .* after AUTH refused: 451 4\.3\.' &&
+	    echo "$out" | grep -q '^    .*NOQUEUE: reject: RCPT from .*: 451 4\.3\.'
+	then
+		pass "verify: the missing sender table fails with the 451" \
+		    "reply and its log line"
+	else
+		fail "verify with a missing table: $out"
+	fi
+	# smtpd keeps a table it could not open: new processes, then.
+	postmap -c "$C" "hash:$C/permit_mydomain"
+	postfix -c "$C" reload >/dev/null 2>&1
+	sleep 1
+	out=$($VF --password-file "$D/pw" 2>&1)
+	if [ $? -eq 0 ]; then
+		pass "verify: the table back, verify passes again"
+	else
+		fail "verify with the table back: $out"
+	fi
+	cp "$SNAP/main.cf" "$C/main.cf"
+	cp "$SNAP/master.cf" "$C/master.cf"
+	postfix -c "$C" reload >/dev/null 2>&1
+else
+	fail "the sender table restriction could not be set"
+fi
 "$PFSUBMIT" -q -c "$C" set submission smtpd_tls_security_level=may &&
     "$PFSUBMIT" -q -c "$C" set submission smtpd_tls_auth_only=no
-out=$("$PFSUBMIT" verify --host "$LIVE_ADDR" --user alice@test.example \
-    --password-file "$D/pw" 2>&1)
+out=$($VF --password-file "$D/pw" 2>&1)
 if [ $? -eq 1 ] && echo "$out" | grep -q '^fail  no-auth-before-tls'; then
 	pass "verify: AUTH before TLS is caught, exit 1"
 else
@@ -318,6 +435,14 @@ else
 		pass "classic: AUTH works"
 	else
 		fail "classic: AUTH failed: $(echo "$out" | tail -12)"
+	fi
+fi
+
+if [ -n "$OTHER_ADDR" ]; then
+	if ss -Hltn "src $OTHER_ADDR:587" | grep -q .; then
+		pass "another listener held $OTHER_ADDR:587 all along"
+	else
+		fail "the listener on $OTHER_ADDR:587 went away"
 	fi
 fi
 
