@@ -107,24 +107,25 @@ KNOWN = {
     # $mynetworks inside proxy_read_maps as "[fe80::]/64 ,"
     ("mailcow", "differential"): ITEM3,
 }
-KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
-              for s in ("submission", "submissions")})
 KNOWN.update({(n, "defaults"): ITEM3 for n in (
-    "apple-10.3-server", "apple-conf", "postfix-2.11.0", "postfix-3.0.0",
-    "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
+    "apple-10.3-server", "apple-conf", "chef", "postfix-2.11.0",
+    "postfix-3.0.0", "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
 KNOWN.update({(n, "disable/enable %s: round trip" % s): ITEM1
               for n in ("iredmail", "mailinabox", "virtualmin")
               for s in ("submission", "submissions")})
 KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
-    "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.11.0",
-    "postfix-2.3.0", "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0",
-    "virtualmin", "zimbra")})
+    "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.3.0",
+    "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0", "postfix-3.4.0",
+    "puppet", "salt", "virtualmin", "zimbra")})
+KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
+              for s in ("submission", "submissions")})
 KNOWN.update({(n, "classic"): ITEM6 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
-    "docker-mailserver", "iredmail", "mailcow", "mailinabox", "modoboa",
-    "postfix-2.3.0", "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0",
-    "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
+    "chef", "docker-mailserver", "iredmail", "mailcow", "mailinabox",
+    "modoboa", "postfix-2.3.0", "postfix-2.6.0", "postfix-2.11.0",
+    "postfix-3.0.0", "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6",
+    "puppet", "salt")})
 
 PORTS = {"submission": 587, "submissions": 465}
 NAMED = {"smtp": 25, "submission": 587, "submissions": 465, "smtps": 465}
