@@ -912,7 +912,7 @@ RECIPES = {
     "salt": salt,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
-             "v3.4.0", "v3.7.0", "v3.11.6"):
+             "v3.4.0", "v3.5.0", "v3.7.0", "v3.8.0", "v3.11.6"):
     RECIPES["postfix-" + _tag[1:]] = (lambda t: lambda: postfix_release(t))(
         _tag)
 
