@@ -23,6 +23,8 @@ SMALL_MAIN below), on scratch copies:
   for `enable` and `enable submissions` (--no-check --no-reload):
     enable       exit 0, and a live inet smtpd on the port afterwards
                  (postconf -M);
+    dry run      the diff of `-n enable`, applied with `patch -p1` in a
+                 copy of the directory, gives what enable wrote;
     untouched    every line the edit does not concern is byte-identical:
                  the changed lines lie inside the live entry on the port
                  (its first to its last continuation line), or are a '##'
@@ -42,6 +44,9 @@ SMALL_MAIN below), on scratch copies:
                  -M of the port's entries equal to those after the first
                  enable: fields, command, -o overrides, arguments), and the
                  same file byte for byte;
+  differential after enable
+                 pfsubmit's reading of the master.cf both enables wrote
+                 against postconf's (-F, -P, -Px);
   postfix check  `postfix -c DIR check` (root only) on the original
                  master.cf and on the one after both enables, each with
                  SMALL_MAIN and a private queue directory: when the
@@ -66,6 +71,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -107,24 +113,26 @@ KNOWN = {
     # $mynetworks inside proxy_read_maps as "[fe80::]/64 ,"
     ("mailcow", "differential"): ITEM3,
 }
-KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
-              for s in ("submission", "submissions")})
 KNOWN.update({(n, "defaults"): ITEM3 for n in (
-    "apple-10.3-server", "apple-conf", "postfix-2.11.0", "postfix-3.0.0",
-    "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
+    "apple-10.3-server", "apple-conf", "chef", "postfix-2.11.0",
+    "postfix-3.0.0", "postfix-3.4.0", "postfix-3.5.0", "postfix-3.7.0",
+    "postfix-3.8.0", "postfix-3.11.6")})
 KNOWN.update({(n, "disable/enable %s: round trip" % s): ITEM1
               for n in ("iredmail", "mailinabox", "virtualmin")
               for s in ("submission", "submissions")})
 KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
-    "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.11.0",
-    "postfix-2.3.0", "postfix-2.6.0", "postfix-3.0.0", "postfix-3.4.0",
-    "virtualmin", "zimbra")})
+    "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.3.0",
+    "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0", "postfix-3.4.0",
+    "postfix-3.5.0", "puppet", "salt", "virtualmin", "zimbra")})
+KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
+              for s in ("submission", "submissions")})
 KNOWN.update({(n, "classic"): ITEM6 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
-    "docker-mailserver", "iredmail", "mailcow", "mailinabox", "modoboa",
-    "postfix-2.3.0", "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0",
-    "postfix-3.4.0", "postfix-3.7.0", "postfix-3.11.6")})
+    "chef", "docker-mailserver", "iredmail", "mailcow", "mailinabox",
+    "modoboa", "postfix-2.3.0", "postfix-2.6.0", "postfix-2.11.0",
+    "postfix-3.0.0", "postfix-3.4.0", "postfix-3.5.0", "postfix-3.7.0",
+    "postfix-3.8.0", "postfix-3.11.6", "puppet", "salt")})
 
 PORTS = {"submission": 587, "submissions": 465}
 NAMED = {"smtp": 25, "submission": 587, "submissions": 465, "smtps": 465}
@@ -344,6 +352,28 @@ def commented_only(before, after):
     return bad
 
 
+def dry_run(name, pre, d, master0, main0, diff, rc, err, res):
+    """The diff of `-n enable`, applied with `patch -p1` inside a copy
+    of the directory as it was, gives what enable wrote."""
+    if rc != 0:
+        res.check(name, pre + ": dry run", False, "-n: exit %d: %s" % (
+            rc, err.strip()[:300]))
+        return
+    dd = copy_dir(master0, main0, d + ".dry")
+    ok, why = True, ""
+    if diff.strip():
+        p = subprocess.run(["patch", "-s", "-p1", "-d", dd],
+                           input=diff.encode("utf-8", "surrogateescape"),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if p.returncode != 0:
+            ok, why = False, "patch -p1: %s" % p.stdout.decode()[:300]
+    for f in ("master.cf", "main.cf"):
+        if ok and read(os.path.join(dd, f)) != read(os.path.join(d, f)):
+            ok, why = False, "%s after patch differs from enable's" % f
+    shutil.rmtree(dd)
+    res.check(name, pre + ": dry run", ok, why)
+
+
 def port_entries_M(d, port):
     """postconf -M lines of the live inet entries on port."""
     return [m for m in pc.postconf_M(d) if m[1] == "inet" and
@@ -362,6 +392,8 @@ def edits(name, master0, main0, d, res):
         before = read(mpath)
         tb = pc.decode(before)
         had_live = bool(live_on_port(tb, port, "smtpd"))
+        rcn, diff, errn = pc.run([pc.PFSUBMIT, "-c", d, "-n", "enable"] +
+                                 args)
         rc, doc, err = pf_edit(d, "enable", *args)
         a1 = read(mpath)
         ta1 = pc.decode(a1)
@@ -370,6 +402,7 @@ def edits(name, master0, main0, d, res):
                          "exit %d, live on %d after: %s; %s" % (
                              rc, port, live1, err.strip()[:800])):
             continue
+        dry_run(name, pre, d, before, main0, diff, rcn, errn, res)
         bad = untouched(before, a1, ta1, port)
         if read(npath) != main0:
             bad.append("main.cf changed")
@@ -509,6 +542,15 @@ def one(name, tmp, res):
     differential(name, master, main, d, tmp, res)
     d = copy_dir(master, main, os.path.join(base, "edit"))
     master1 = edits(name, master, main, d, res)
+    d = copy_dir(master1, main, os.path.join(base, "edited"))
+    rep = pc.Report(quiet=True)
+    try:
+        pc.compare_master(name, pc.pf_show(d), d, pc.decode(master1), rep,
+                          tmp)
+    except (RuntimeError, ValueError) as e:
+        rep.fail(name, str(e))
+    res.check(name, "differential after enable", not rep.mismatches,
+              "\n    ".join(m for _, m in rep.mismatches[:5]))
     d = copy_dir(master, main, os.path.join(base, "classic"))
     classic(name, d, res)
     postfix_check(name, master, master1, os.path.join(base, "pfcheck"), res)

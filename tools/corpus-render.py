@@ -618,6 +618,266 @@ def zimbra():
              src(repo, c, "conf/postfix/main.cf", lic, "copied as it is"))]
 
 
+# Puppet's template() and Chef's template resource render ERB with
+# trim mode '-'; Ruby's own ERB does the same here (apt-get install ruby).
+ERB_RENDER = r"""
+require 'erb'; require 'json'
+input = JSON.parse(STDIN.read)
+obj = Object.new
+input['vars'].each { |k, v| obj.instance_variable_set('@' + k, v) }
+print ERB.new(input['template'], trim_mode: '-').result(obj.instance_eval { binding })
+"""
+
+
+def erb(template, variables):
+    import json
+    doc = json.dumps({"template": template, "vars": variables})
+    p = subprocess.run(["ruby", "-e", ERB_RENDER], input=doc.encode(),
+                       stdout=subprocess.PIPE, check=True)
+    return p.stdout
+
+
+# voxpupuli/puppet-postfix on Debian with the class's defaults:
+# master.cf = template('postfix/master.cf.debian.erb',
+# 'postfix/master.cf.common.erb') (smtp_listen 127.0.0.1, chroot unset so
+# jail 'n'); main.cf = files/main.cf, then postfix::config (Augeas's
+# Postfix_Main lens, which appends "name = value") for alias_maps,
+# inet_interfaces, inet_protocols and myorigin.
+PUPPET_VARS = {"smtp_listen": "127.0.0.1", "jail": "n", "mail_user": "vmail",
+               "master_bounce_command": "bounce",
+               "master_defer_command": "bounce", "master_entries": [],
+               "use_amavisd": False, "use_dovecot_lda": False,
+               "use_schleuder": False, "use_sympa": False,
+               "amavis_procs": 2}
+
+
+def puppet():
+    repo = "voxpupuli/puppet-postfix"
+    c = rev(repo, "HEAD")
+    lic = "Apache-2.0 (LICENSE)"
+    master = b"".join(erb(show(repo, c, t).decode(), PUPPET_VARS) for t in (
+        "templates/master.cf.debian.erb", "templates/master.cf.common.erb"))
+    main = show(repo, c, "files/main.cf")
+    main += (b"alias_maps = hash:/etc/aliases\ninet_interfaces = all\n"
+             b"inet_protocols = all\nmyorigin = host.example.org\n")
+    return [("master.cf", master, src(
+                repo, c, "templates/master.cf.debian.erb + "
+                "templates/master.cf.common.erb", lic, "rendered with Ruby's "
+                "ERB (trim mode '-') as Puppet's template() does, with the "
+                "class's defaults on Debian: smtp_listen 127.0.0.1, jail n, "
+                "mail_user vmail, no amavisd/dovecot/schleuder/sympa "
+                "(tools/corpus-render.py PUPPET_VARS)")),
+            ("main.cf", main, src(
+                repo, c, "files/main.cf", lic, "the file, then the four "
+                "postfix::config resources of manifests/files.pp with their "
+                "defaults (alias_maps, inet_interfaces, inet_protocols, "
+                "myorigin = host.example.org), appended as Augeas writes "
+                "them"))]
+
+
+# sous-chefs/postfix with submission switched on (node['postfix']['master']
+# ['submission']['active'] = true, as its README shows), on Debian, node
+# node1.example.org; the settings are those of libraries/helpers.rb
+# (postfix_default_main_settings, postfix_derived_main_settings and
+# postfix_default_master_settings), written out here as data.
+def chef_settings():
+    main = {
+        "biff": "no", "append_dot_mydomain": "no",
+        "myhostname": "node1.example.org", "mydomain": "example.org",
+        "myorigin": "$myhostname",
+        "mydestination": ["node1.example.org", "node1",
+                          "localhost.localdomain", "localhost"],
+        "smtpd_use_tls": "yes", "smtp_use_tls": "yes",
+        "smtpd_tls_mandatory_protocols": "!SSLv2,!SSLv3",
+        "smtp_tls_mandatory_protocols": "!SSLv2,!SSLv3",
+        "smtpd_tls_protocols": "!SSLv2,!SSLv3",
+        "smtp_tls_protocols": "!SSLv2,!SSLv3",
+        "smtp_sasl_auth_enable": "no", "mailbox_size_limit": 0,
+        "mynetworks": None, "inet_interfaces": "loopback-only",
+        "default_database_type": "hash",
+        "alias_database": "hash:/etc/aliases",
+        "alias_maps": "hash:/etc/aliases",
+        "smtpd_tls_cert_file": "/etc/ssl/certs/ssl-cert-snakeoil.pem",
+        "smtpd_tls_key_file": "/etc/ssl/private/ssl-cert-snakeoil.key",
+        "smtpd_tls_CAfile": "/etc/ssl/certs/ca-certificates.crt",
+        "smtpd_tls_session_cache_database":
+            "btree:${data_directory}/smtpd_scache",
+        "smtp_tls_CAfile": "/etc/ssl/certs/ca-certificates.crt",
+        "smtp_tls_session_cache_database":
+            "btree:${data_directory}/smtp_scache",
+        "maildrop_destination_recipient_limit": 1,
+        "cyrus_destination_recipient_limit": 1,
+    }
+    S = lambda **kw: kw                                       # noqa: E731
+    master = {
+        "smtp": S(active=True, order=10, type="inet", private=False,
+                  chroot=False, command="smtpd", args=[]),
+        "submission": S(active=True, order=20, type="inet", private=False,
+                        chroot=False, command="smtpd", args=[
+                            "-o smtpd_enforce_tls=yes",
+                            " -o smtpd_sasl_auth_enable=yes",
+                            "-o smtpd_client_restrictions="
+                            "permit_sasl_authenticated,reject"]),
+        "smtps": S(active=False, order=30, type="inet", private=False,
+                   chroot=False, command="smtpd", args=[
+                       "-o smtpd_tls_wrappermode=yes",
+                       "-o smtpd_sasl_auth_enable=yes",
+                       "-o smtpd_client_restrictions="
+                       "permit_sasl_authenticated,reject"]),
+        "628": S(active=False, order=40, type="inet", private=False,
+                 chroot=False, command="qmqpdd", args=[]),
+        "pickup": S(active=True, order=50, type="fifo", private=False,
+                    chroot=False, wakeup="60", maxproc="1",
+                    command="pickup", args=[]),
+        "cleanup": S(active=True, order=60, type="unix", private=False,
+                     chroot=False, maxproc="0", command="cleanup", args=[]),
+        "qmgr": S(active=True, order=70, type="fifo", private=False,
+                  chroot=False, wakeup="300", maxproc="1", command="qmgr",
+                  args=[]),
+        "tlsmgr": S(active=True, order=80, type="unix", chroot=False,
+                    wakeup="1000?", maxproc="1", command="tlsmgr", args=[]),
+        "rewrite": S(active=True, order=90, type="unix", chroot=False,
+                     command="trivial-rewrite", args=[]),
+        "bounce": S(active=True, order=100, type="unix", chroot=False,
+                    maxproc="0", command="bounce", args=[]),
+        "defer": S(active=True, order=110, type="unix", chroot=False,
+                   maxproc="0", command="bounce", args=[]),
+        "trace": S(active=True, order=120, type="unix", chroot=False,
+                   maxproc="0", command="bounce", args=[]),
+        "verify": S(active=True, order=130, type="unix", chroot=False,
+                    maxproc="1", command="verify", args=[]),
+        "flush": S(active=True, order=140, type="unix", private=False,
+                   chroot=False, wakeup="1000?", maxproc="0",
+                   command="flush", args=[]),
+        "proxymap": S(active=True, order=150, type="unix", chroot=False,
+                      command="proxymap", args=[]),
+        "smtpunix": S(service="smtp", active=True, order=160, type="unix",
+                      chroot=False, maxproc="500", command="smtp", args=[]),
+        "relay": S(active=True, comment="When relaying mail as backup MX, "
+                   "disable fallback_relay to avoid MX loops", order=170,
+                   type="unix", chroot=False, command="smtp",
+                   args=["-o smtp_fallback_relay="]),
+        "showq": S(active=True, order=180, type="unix", private=False,
+                   chroot=False, command="showq", args=[]),
+        "error": S(active=True, order=190, type="unix", chroot=False,
+                   command="error", args=[]),
+        "discard": S(active=True, order=200, type="unix", chroot=False,
+                     command="discard", args=[]),
+        "local": S(active=True, order=210, type="unix", unpriv=False,
+                   chroot=False, command="local", args=[]),
+        "virtual": S(active=True, order=220, type="unix", unpriv=False,
+                     chroot=False, command="virtual", args=[]),
+        "lmtp": S(active=True, order=230, type="unix", chroot=False,
+                  command="lmtp", args=[]),
+        "anvil": S(active=True, order=240, type="unix", chroot=False,
+                   maxproc="1", command="anvil", args=[]),
+        "scache": S(active=True, order=250, type="unix", chroot=False,
+                    maxproc="1", command="scache", args=[]),
+        "maildrop": S(active=True, comment="See the Postfix MAILDROP_README "
+                      "file for details. To main.cf will be added: "
+                      "maildrop_destination_recipient_limit=1", order=510,
+                      type="unix", unpriv=False, chroot=False,
+                      command="pipe", args=[
+                          "flags=DRhu user=vmail argv=/usr/local/bin/maildrop"
+                          " -d ${recipient}"]),
+        "cyrus": S(active=True, comment="Cyrus 2.1.5 (Amos Gouaux). To "
+                   "main.cf will be added: cyrus_destination_recipient_limit"
+                   "=1", order=530, type="unix", unpriv=False, chroot=False,
+                   command="pipe", args=[
+                       "user=cyrus argv=/usr/lib/cyrus-imapd/deliver -e -r "
+                       "${sender} -m ${extension} ${user}"]),
+        "uucp": S(active=True, comment="See the Postfix UUCP_README file for "
+                  "configuration details.", order=540, type="unix",
+                  unpriv=False, chroot=False, command="pipe", args=[
+                      "flags=Fqhu user=uucp argv=uux -r -n -z -a$sender - "
+                      "$nexthop!rmail ($recipient)"]),
+        "bsmtp": S(active=True, order=560, type="unix", unpriv=False,
+                   chroot=False, command="pipe", args=[
+                       "flags=Fq. user=foo argv=/usr/local/sbin/bsmtp -f "
+                       "$sender $nexthop $recipient"]),
+    }
+    return main, master
+
+
+def chef():
+    repo = "sous-chefs/postfix"
+    c = rev(repo, "HEAD")
+    lic = "Apache-2.0 (LICENSE)"
+    main_s, master_s = chef_settings()
+    how = ("rendered with Ruby's ERB (trim mode '-') as Chef's template "
+           "resource does, with the settings of libraries/helpers.rb for "
+           "a Debian node node1.example.org and submission switched on "
+           "(tools/corpus-render.py chef_settings)")
+    return [("master.cf", erb(show(repo, c, "templates/master.cf.erb")
+                              .decode(), {"settings": master_s}),
+             src(repo, c, "templates/master.cf.erb", lic, how)),
+            ("main.cf", erb(show(repo, c, "templates/main.cf.erb").decode(),
+                            {"settings": main_s, "mail_type": "client"}),
+             src(repo, c, "templates/main.cf.erb", lic, how))]
+
+
+# saltstack-formulas/postfix-formula with its pillar.example as the
+# pillar, on Debian: Salt renders postfix/files/{main,master}.cf with
+# Jinja2 (the "do" extension), salt['pillar.get'], the map (defaults.yaml
+# and osfamilymap.yaml's Debian entry) as `postfix`, and services.yaml as
+# postfix_master_services.
+def salt():
+    import jinja2
+    import yaml
+    repo = "saltstack-formulas/postfix-formula"
+    c = rev(repo, "HEAD")
+    lic = "Apache-2.0 (LICENSE)"
+    # pillar.example ends with a second, alternative "postfix:" block (a
+    # separate example); the pillar is the first one
+    text = show(repo, c, "pillar.example").decode()
+    second = [m.start() for m in re.finditer(r"(?m)^postfix:", text)][1:]
+    pillar = yaml.safe_load(text[:second[0]] if second else text)
+    # Two services of the example would make a master.cf that Postfix
+    # refuses: submission's args hold "-o smtpd_client_restrictions:
+    # permit_sasl_authenticated,reject" (':' for '='), and custom-mda has
+    # no type.  They are left out; submission comes from the example's
+    # other, backwards-compatible form (enable_submission and its
+    # submission: options), which the template also supports.
+    mc = pillar["postfix"]["master_config"]
+    del mc["services"]["submission"], mc["services"]["custom-mda"]
+    mc["enable_submission"] = True
+    postfix = yaml.safe_load(show(repo, c, "postfix/defaults.yaml"))
+    postfix = postfix["postfix"]
+    postfix.update(yaml.safe_load(show(repo, c, "postfix/osfamilymap.yaml"))
+                   ["Debian"])
+    services = yaml.safe_load(show(repo, c, "postfix/services.yaml"))
+
+    def pillar_get(key, default=""):
+        cur = pillar
+        for k in key.split(":"):
+            if not isinstance(cur, dict) or k not in cur:
+                return default
+            cur = cur[k]
+        return cur
+    env = jinja2.Environment(extensions=["jinja2.ext.do"])
+    out = []
+    for name in ("master.cf", "main.cf"):
+        path = "postfix/files/" + name
+        t = env.from_string(show(repo, c, path).decode())
+        data = t.render(salt={"pillar.get": pillar_get}, postfix=postfix,
+                        postfix_master_services=services,
+                        grains={"fqdn": "mx1.example.org",
+                                "domain": "example.org"}).encode()
+        if not data.endswith(b"\n"):
+            data += b"\n"          # Salt's file.managed adds it
+        out.append((name, data, src(
+            repo, c, path, lic, "rendered with Jinja2 as Salt's "
+            "file.managed (template: jinja) does, with pillar.example as "
+            "the pillar (its first postfix: block; the second is an "
+            "alternative example), except that its services submission "
+            "(an -o with ':' for '=') and custom-mda (no type) are left "
+            "out and enable_submission is true, so that submission comes "
+            "from the example's submission: options, the map for Debian (defaults.yaml, "
+            "osfamilymap.yaml), services.yaml, and the grains fqdn "
+            "mx1.example.org, domain example.org")))
+    return out
+
+
 RECIPES = {
     "apple-10.3-server": lambda: apple(
         "postfix-129", "master.cf.defaultserver", None),
@@ -647,9 +907,12 @@ RECIPES = {
     "modoboa": modoboa,
     "virtualmin": virtualmin,
     "zimbra": zimbra,
+    "puppet": puppet,
+    "chef": chef,
+    "salt": salt,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
-             "v3.4.0", "v3.7.0", "v3.11.6"):
+             "v3.4.0", "v3.5.0", "v3.7.0", "v3.8.0", "v3.11.6"):
     RECIPES["postfix-" + _tag[1:]] = (lambda t: lambda: postfix_release(t))(
         _tag)
 
