@@ -516,6 +516,8 @@ struct tbl {
 	mode_t		 mode;	/* of the new file */
 	int		 set;	/* tbl_set or tbl_remove was called */
 	int		 installed; /* the new file is in place */
+	struct stat	 bkst;	/* st, root-only when secret: its copy in
+				   the backup set */
 };
 struct txn;
 struct tbl *txn_table(struct txn *, const char *, const char *, int,
@@ -665,6 +667,7 @@ int	 arg_check_name(const char *, const char *);
 int	 arg_check_service(const char *);
 int	 arg_check_value(const char *, const char *, int);
 int	 arg_has_space(const char *);
+int	 arg_check_path(const char *, const char *);
 int	 arg_read_secret(const char *, char *, size_t);
 
 /*

@@ -25,11 +25,17 @@
  *   smtp_sasl_security_options = noanonymous
  *   smtp_tls_security_level = encrypt	(the password only under TLS)
  *
- * The password table has one line, "[host]:port user:password", its key
- * the relayhost value exactly; it is mode 0600, owned by root, written
- * atomically, and postmap builds the indexed file next to it.  The
+ * The password table holds the line "[host]:port user:password", its
+ * key the relayhost value exactly.  A table that is there already is
+ * edited in place: that one entry is replaced or added, every other
+ * byte (other credentials, comments) stays.  It goes through the
+ * transaction like main.cf (txn_table, table.c): mode 0600, owned by
+ * root, backed up in the set as a root-only copy, so that rollback
+ * brings it back, and indexed with postmap before postfix check.  The
  * password is read from a file or standard input, never from argv, and
- * appears in no output, log or backup set.  --remove undoes all of it.
+ * appears in no output or log, and in a backup set only as part of a
+ * table that was replaced.  --remove undoes all of it, taking only its
+ * own entry out of the table (the file goes when nothing else is left).
  */
 
 #include <sys/types.h>
@@ -53,9 +59,6 @@ static const char *const relay_params[] = {
 	"relayhost", "smtp_sasl_auth_enable", "smtp_sasl_password_maps",
 	"smtp_sasl_security_options", "smtp_tls_security_level", NULL
 };
-
-/* The suffixes postmap gives the indexed file, by table type. */
-static const char *const db_suffixes[] = { ".db", ".lmdb", ".cdb", NULL };
 
 /*
  * parse_relay - "host", "host:port", "[host]" or "[host]:port" into the
@@ -160,71 +163,110 @@ table_type(struct txn *t)
 }
 
 /*
- * write_table - replace DIR/sasl_passwd with data (mode 0600, our owner)
- * and build its index with postmap.  Returns -1 after saying why.
+ * entry_key - the key of the table entry that physical line [p, e)
+ * starts, as [*kp, *kp + *klen); 0 when the line starts none (blank,
+ * comment, continuation).
  */
 static int
-write_table(struct txn *t, const char *type, const char *data, size_t len)
+entry_key(const char *p, const char *e, const char **kp, size_t *klen)
 {
-	const char	*argv[6];
-	struct run_result r;
-	struct stat	 st;
-	struct diag	 d;
-	char		*map, *name;
-	size_t		 i;
-	int		 fd, ok;
+	const char	*k;
 
-	memset(&st, 0, sizeof(st));
-	st.st_mode = 0600;
-	st.st_uid = geteuid();
-	st.st_gid = getegid();
-	diag_init(&d);
-	if (sf_replace(t->c.dirfd, RELAY_TABLE, data, len, &st, NULL, &d) ==
-	    -1) {
-		diag_print(&d, stderr, DIAG_ERR);
-		diag_free(&d);
-		return -1;
-	}
-	diag_free(&d);
-	map = xprintf("%s:%s/%s", type, t->c.absdir, RELAY_TABLE);
-	argv[0] = PATH_POSTMAP;
-	argv[1] = "-c";
-	argv[2] = t->c.absdir;
-	argv[3] = map;
-	argv[4] = NULL;
-	ok = run_cmd(argv, 0, 60, &r) == 0;
-	if (!ok)
-		fprintf(stderr, "pfsubmit: postmap %s failed (status %d)\n",
-		    map, r.status);
-	run_result_free(&r);
-	free(map);
-	/* The index holds the password too: keep it as private. */
-	for (i = 0; ok && db_suffixes[i] != NULL; i++) {
-		name = xprintf("%s%s", RELAY_TABLE, db_suffixes[i]);
-		if ((fd = openat(t->c.dirfd, name, O_RDONLY | O_NOFOLLOW |
-		    O_CLOEXEC)) != -1) {
-			(void)fchmod(fd, 0600);
-			close(fd);
-		}
-		free(name);
-	}
-	return ok ? 0 : -1;
+	if (p == e || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		return 0;
+	if (*p == '#')
+		return 0;
+	for (k = p; k < e && *k != ' ' && *k != '\t' && *k != '\r' &&
+	    *k != '\n'; k++)
+		;
+	*kp = p;
+	*klen = (size_t)(k - p);
+	return 1;
 }
 
-/* remove_table - the table and its index */
-static void
-remove_table(struct txn *t)
+/*
+ * relay_edit - the table old (oldlen bytes, may be NULL) with the entry
+ * for key replaced by line, or removed when line is NULL; every other
+ * byte stays.  postmap folds keys to lower case, so the match ignores
+ * case.  A key that is not there is appended.  Returns the new text
+ * (allocated, *lenp bytes); *foundp says whether the key was there.
+ */
+static char *
+relay_edit(const char *old, size_t oldlen, const char *key,
+    const char *line, size_t *lenp, int *foundp)
 {
-	char	*name;
+	struct buf	 b;
+	const char	*p, *e, *end, *k;
+	size_t		 klen;
+	int		 skipping = 0;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	*foundp = 0;
+	end = old != NULL ? old + oldlen : NULL;
+	for (p = old; p != NULL && p < end; p = e) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		else
+			e++;
+		if (entry_key(p, e, &k, &klen)) {
+			skipping = klen == strlen(key) &&
+			    strncasecmp(k, key, klen) == 0;
+			if (skipping) {
+				if (!*foundp && line != NULL)
+					buf_adds(&b, line);
+				*foundp = 1;
+				continue;
+			}
+		} else if (skipping && p < e && (*p == ' ' || *p == '\t')) {
+			/* Its continuation lines go with it. */
+			continue;
+		} else if (p < e && *p != '#')
+			skipping = 0;
+		buf_add(&b, p, (size_t)(e - p));
+	}
+	if (!*foundp && line != NULL) {
+		if (b.len > 0 && b.p[b.len - 1] != '\n')
+			buf_addc(&b, '\n');
+		buf_adds(&b, line);
+	}
+	*lenp = b.len;
+	return buf_take(&b);
+}
+
+/* only_blank - nothing but white space left? */
+static int
+only_blank(const char *p, size_t len)
+{
 	size_t	 i;
 
-	(void)unlinkat(t->c.dirfd, RELAY_TABLE, 0);
-	for (i = 0; db_suffixes[i] != NULL; i++) {
-		name = xprintf("%s%s", RELAY_TABLE, db_suffixes[i]);
-		(void)unlinkat(t->c.dirfd, name, 0);
-		free(name);
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* check_map_parts - the type and the directory written into main.cf */
+static int
+check_map_parts(struct txn *t, const char *type)
+{
+	const char	*p;
+	char		*q;
+
+	for (p = type; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_'))
+			break;
+	if (*p != '\0' || *type == '\0') {
+		q = vquote(type, strlen(type), 60);
+		fprintf(stderr, "pfsubmit: %s: default_database_type \"%s\" "
+		    "is not a map type; fix main.cf first\n",
+		    t->c.main.cf.path, q);
+		free(q);
+		return -1;
 	}
-	(void)sf_fsync_dir(t->c.dirfd);
+	return arg_check_path(t->c.absdir, "-c");
 }
 
 static const char *rh_user, *rh_passfile;
@@ -249,11 +291,13 @@ relay_opt(int ch, const char *arg)
 static int
 relay_remove(int argc, char **argv)
 {
-	const struct mp_param *p;
+	const struct mp_param *p, *rh;
 	struct txn	 t;
-	char		*ours, *type;
-	size_t		 i;
-	int		 r, mine = 0;
+	struct diag	 d;
+	struct tbl	*tb;
+	char		*ours, *type, *data;
+	size_t		 i, len;
+	int		 r, mine = 0, found;
 
 	if ((r = txn_begin(&t)) != 0)
 		return r;
@@ -261,21 +305,42 @@ relay_remove(int argc, char **argv)
 	ours = xprintf("%s:%s/%s", type, t.c.absdir, RELAY_TABLE);
 	p = mp_get(&t.c.main, "smtp_sasl_password_maps");
 	mine = p != NULL && strcmp(p->value, ours) == 0;
+	rh = mp_get(&t.c.main, "relayhost");
+	diag_init(&d);
+	/* Only this relay host's entry goes; the table when it is empty. */
+	if (mine && rh != NULL && *rh->value != '\0') {
+		if ((tb = txn_table(&t, RELAY_TABLE, type, 1, &d)) == NULL) {
+			diag_place(&d, t.c.dir);
+			diag_print(&d, stderr, DIAG_ERR);
+			diag_free(&d);
+			r = EX_PF_FAIL;
+			goto out;
+		}
+		data = relay_edit(tb->old, tb->oldlen, rh->value, NULL, &len,
+		    &found);
+		if (tb->old != NULL && only_blank(data, len))
+			tbl_remove(tb);
+		else if (tb->old != NULL && found) {
+			tbl_set(tb, data, len, 0600);
+			txn_note(&t, "%s/%s: removed the entry for %s; the "
+			    "others stay", t.c.dir, RELAY_TABLE, rh->value);
+		}
+		explicit_bzero(data, len);
+		free(data);
+	}
+	diag_free(&d);
+	if (!mine && p != NULL)
+		txn_note(&t, "smtp_sasl_password_maps named a table of "
+		    "your own; it is left in place");
 	for (i = 0; relay_params[i] != NULL; i++)
 		(void)mpe_unset(&t.c.main, relay_params[i]);
 	if (conf_reparse(&t.c, NULL) == -1) {
 		fprintf(stderr, "pfsubmit: the edit produced a file that "
 		    "Postfix would refuse; nothing written (this is a bug)\n");
 		r = EX_PF_FAIL;
-	} else {
-		if (!mine && p != NULL)
-			txn_note(&t, "smtp_sasl_password_maps named a table of "
-			    "your own; it is left in place");
+	} else
 		r = txn_commit(&t);
-		if ((r == EX_PF_OK || r == EX_PF_CHANGED ||
-		    r == EX_PF_RELOAD) && mine && !opt.dry_run)
-			remove_table(&t);
-	}
+out:
 	free(ours);
 	free(type);
 	txn_end(&t);
@@ -295,12 +360,12 @@ cmd_relayhost(int argc, char **argv)
 	const struct mp_param *p;
 	struct txn	 t;
 	struct diag	 d;
-	struct stat	 st;
-	char		 pass[RELAY_PASSMAX], *relay, *type, *map, *old = NULL;
+	struct tbl	*tb;
+	char		 pass[RELAY_PASSMAX], *relay, *type, *map, *data;
 	const char	*want[5];
 	char		*line;
-	size_t		 i, oldlen = 0;
-	int		 n, r, exists, table_changed;
+	size_t		 i, len;
+	int		 n, r, found;
 
 	rh_user = rh_passfile = NULL;
 	rh_remove = 0;
@@ -349,6 +414,10 @@ cmd_relayhost(int argc, char **argv)
 	}
 	type = table_type(&t);
 	map = xprintf("%s:%s/%s", type, t.c.absdir, RELAY_TABLE);
+	if (check_map_parts(&t, type) == -1) {
+		r = EX_PF_FAIL;
+		goto out;
+	}
 	want[0] = relay;
 	want[1] = "yes";
 	want[2] = map;
@@ -374,12 +443,15 @@ cmd_relayhost(int argc, char **argv)
 		goto out;
 	}
 
-	/* The table: its key must be the relayhost value exactly. */
+	/*
+	 * The table: its key must be the relayhost value exactly.  Only
+	 * that entry is written; other credentials and comments stay.
+	 */
 	line = xprintf("%s %s:%s\n", relay, rh_user, pass);
 	explicit_bzero(pass, sizeof(pass));
 	diag_init(&d);
-	if (sf_read(t.c.dirfd, RELAY_TABLE, RELAY_TABLE, &old, &oldlen, &st,
-	    &exists, &d) == -1) {
+	if ((tb = txn_table(&t, RELAY_TABLE, type, 1, &d)) == NULL) {
+		diag_place(&d, t.c.dir);
 		diag_print(&d, stderr, DIAG_ERR);
 		diag_free(&d);
 		explicit_bzero(line, strlen(line));
@@ -388,37 +460,19 @@ cmd_relayhost(int argc, char **argv)
 		goto out;
 	}
 	diag_free(&d);
-	table_changed = !exists || oldlen != strlen(line) ||
-	    memcmp(old, line, oldlen) != 0 || (st.st_mode & 077) != 0 ||
-	    st.st_uid != geteuid();
-	if (opt.dry_run) {
-		if (table_changed)
-			txn_note(&t, "%s/%s would be written (mode 0600) and "
-			    "indexed with postmap", t.c.dir, RELAY_TABLE);
-		t.force = table_changed;
-		r = txn_commit(&t);
-	} else {
-		if (table_changed && write_table(&t, type, line,
-		    strlen(line)) == -1) {
-			r = EX_PF_FAIL;
-		} else {
-			t.force = table_changed;
-			r = txn_commit(&t);
-		}
-		/* The edit did not happen: the table goes back too. */
-		if (table_changed && r != EX_PF_OK && r != EX_PF_CHANGED &&
-		    r != EX_PF_RELOAD) {
-			if (exists)
-				(void)write_table(&t, type, old, oldlen);
-			else
-				remove_table(&t);
-		}
-	}
+	data = relay_edit(tb->old, tb->oldlen, relay, line, &len, &found);
 	explicit_bzero(line, strlen(line));
 	free(line);
-	if (old != NULL)
-		explicit_bzero(old, oldlen);
-	free(old);
+	tbl_set(tb, data, len, 0600);
+	explicit_bzero(data, len);
+	free(data);
+	if (tbl_changed(tb) && opt.dry_run)
+		txn_note(&t, "%s/%s would be written (mode 0600) and "
+		    "indexed with postmap", t.c.dir, RELAY_TABLE);
+	if (tbl_changed(tb) && tb->old != NULL && found)
+		txn_note(&t, "%s/%s: the entry for %s is replaced; the "
+		    "others stay", t.c.dir, RELAY_TABLE, relay);
+	r = txn_commit(&t);
 out:
 	explicit_bzero(pass, sizeof(pass));
 	free(map);

@@ -23,7 +23,11 @@
  * written.  Each refusal is one line that says what to do instead.
  */
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,49 +203,130 @@ arg_check_value(const char *s, const char *what, int raw)
 }
 
 /*
+ * arg_check_path - a path that pfsubmit writes into main.cf as part of
+ * a value (the -c directory in a map name, a table's path): checked like
+ * a command-line value, whatever its origin, and more: white space or a
+ * ',' would split it into two list items, a '$' would be expanded, a
+ * brace would group.  Returns -1 after saying so.
+ */
+int
+arg_check_path(const char *s, const char *what)
+{
+	const char	*p;
+
+	if (arg_check_text(s, what) == -1)
+		return -1;
+	for (p = s; *p != '\0'; p++)
+		if (*p == ' ' || *p == '\t' || *p == ',' || *p == '$' ||
+		    *p == '{' || *p == '}' || *p == '"') {
+			refuse(what, s, "has white space, ',', '$', '\"' or a "
+			    "brace, which main.cf would not read back as one "
+			    "path; rename the directory");
+			return -1;
+		}
+	return 0;
+}
+
+/* The most arg_read_secret waits for a password on a pipe or terminal. */
+#define SECRET_WAIT_MS	30000
+
+/*
  * arg_read_secret - a password: the first line of a file ("-": standard
  * input), which must fit in size - 1 bytes; never an argument of any
- * program.  The file is opened without following a symbolic link.
- * Returns 0, or -1 after saying why not: it cannot be read, the line is
- * empty, too long, or has a NUL byte (which would cut it short).
+ * program.  The file is opened without following a symbolic link and
+ * without blocking (a FIFO or a device is refused, not waited on), and
+ * a file that others may read is a warning.  Standard input is waited
+ * on for SECRET_WAIT_MS at most.  Returns 0, or -1 after saying why
+ * not: it cannot be read, is empty, the line is empty, too long, has a
+ * CR or a NUL byte (either would cut it short).
  */
 int
 arg_read_secret(const char *path, char *pass, size_t size)
 {
-	const char	*why = NULL;
-	ssize_t		 n;
+	struct pollfd	 pfd;
+	struct stat	 st;
+	const char	*why = NULL, *name;
+	ssize_t		 n = 0;
 	size_t		 len = 0, line;
-	int		 fd;
-	char		*q, toolong[64];
+	int		 fd, isstdin;
+	char		*q, toolong[64], errbuf[128];
 
-	if (strcmp(path, "-") == 0)
+	isstdin = strcmp(path, "-") == 0;
+	name = isstdin ? "standard input (--password-file -)" : path;
+	if (isstdin)
 		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		why = "cannot read a password from its first line";
+	else if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY)) == -1) {
+		if (errno == ELOOP)
+			why = "is a symbolic link; give the file itself";
+		else {
+			(void)snprintf(errbuf, sizeof(errbuf), "cannot open "
+			    "it: %s; give a file whose first line is the "
+			    "password", strerror(errno));
+			why = errbuf;
+		}
+	}
+	if (why == NULL && !isstdin) {
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+			why = "not a regular file (a FIFO or a device is "
+			    "refused); give a file, or - for standard input";
+		else if ((st.st_mode & 044) != 0) {
+			q = vquote(path, strlen(path), 200);
+			fprintf(stderr, "pfsubmit: warning: %s: readable by "
+			    "%s; chmod 600 it\n", q, (st.st_mode & 004) ?
+			    "everyone" : "its group");
+			free(q);
+		}
+	}
 	if (why == NULL) {
-		while (len + 1 < size && memchr(pass, '\n', len) == NULL &&
-		    (n = read(fd, pass + len, size - len - 1)) > 0)
+		while (len + 1 < size && memchr(pass, '\n', len) == NULL) {
+			if (isstdin) {
+				pfd.fd = fd;
+				pfd.events = POLLIN;
+				if (poll(&pfd, 1, SECRET_WAIT_MS) == 0) {
+					why = "nothing came within 30 seconds";
+					break;
+				}
+			}
+			if ((n = read(fd, pass + len, size - len - 1)) == -1 &&
+			    errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
 			len += (size_t)n;
+		}
 		if (fd != STDIN_FILENO)
 			close(fd);
-		for (line = 0; line < len && pass[line] != '\n' &&
-		    pass[line] != '\r'; line++)
+		for (line = 0; line < len && pass[line] != '\n'; line++)
 			;
-		if (line == len && len + 1 >= size) {
+		if (why != NULL)
+			;
+		else if (n == -1)
+			why = "cannot read it";
+		else if (line == len && len + 1 >= size) {
 			(void)snprintf(toolong, sizeof(toolong), "the "
 			    "password is longer than %zu bytes", size - 1);
 			why = toolong;
-		}
+		} else if (len == 0)
+			why = "is empty; its first line must be the password";
 		else if (memchr(pass, '\0', line) != NULL)
 			why = "the password has a NUL byte";
-		else if (line == 0)
-			why = "cannot read a password from its first line";
+		else if (line == 0 || (line == 1 && pass[0] == '\r'))
+			why = "the first line is empty; it must be the "
+			    "password";
+		else if (memchr(pass, '\r', line - 1) != NULL ||
+		    (pass[line - 1] == '\r' && line == len))
+			why = "the password has a carriage return (CR); "
+			    "refused rather than cut short";
+		/* A CRLF line ending: the CR is not the password's. */
+		if (why == NULL && pass[line - 1] == '\r')
+			line--;
 		pass[line] = '\0';
 	}
 	if (why == NULL)
 		return 0;
 	explicit_bzero(pass, size);
-	q = vquote(path, strlen(path), 200);
+	q = vquote(name, strlen(name), 200);
 	fprintf(stderr, "pfsubmit: %s: %s\n", q, why);
 	free(q);
 	return -1;

@@ -1001,16 +1001,24 @@ class Verify(unittest.TestCase):
         os.mkdir(self.tmp.path("dir"))
         os.symlink(self.tmp.write("target", b"secret\n"),
                    self.tmp.path("link"))
-        for f in (empty, blank, self.tmp.path("missing"),
-                  self.tmp.path("dir"), self.tmp.path("link")):
+        for f, why in (
+                (empty, "is empty; its first line must be the password"),
+                (blank, "the first line is empty; it must be the password"),
+                (self.tmp.path("missing"), "cannot open it: No such file "
+                 "or directory; give a file whose first line is the "
+                 "password"),
+                (self.tmp.path("dir"), "not a regular file (a FIFO or a "
+                 "device is refused); give a file, or - for standard "
+                 "input"),
+                (self.tmp.path("link"), "is a symbolic link; give the "
+                 "file itself")):
             with self.subTest(file=os.path.basename(f)):
                 self.refused("--user", "u", "--password-file", f,
                              "--port", "1",
-                             msg="pfsubmit: %s: cannot read a password from "
-                                 "its first line\n" % f)
+                             msg="pfsubmit: %s: %s\n" % (f, why))
         self.refused("--user", "u", "--password-file", "-", "--port", "1",
-                     msg="pfsubmit: -: cannot read a password from its "
-                         "first line\n")
+                     msg="pfsubmit: standard input (--password-file -): is "
+                         "empty; its first line must be the password\n")
         nul = self.tmp.write("nul", b"sec\0ret\n")
         self.refused("--user", "u", "--password-file", nul, "--port", "1",
                      msg="pfsubmit: %s: the password has a NUL byte\n" % nul)
@@ -1165,9 +1173,17 @@ class Relayhost(Base):
         c = self.conf(main=PLAIN_MAIN)
         before = c.snapshot()
         for name, data, why in (
-                ("empty", b"", "cannot read a password from its first line"),
-                ("blank", b"\nZq9-second\n", "cannot read a password from "
-                 "its first line"),
+                ("empty", b"", "is empty; its first line must be the "
+                 "password"),
+                ("blank", b"\nZq9-second\n", "the first line is empty; it "
+                 "must be the password"),
+                ("crlf-blank", b"\r\nZq9-second\n", "the first line is "
+                 "empty; it must be the password"),
+                # A CR inside is refused, not taken as the line's end.
+                ("cr", b"Zq9\rsecret\n", "the password has a carriage "
+                 "return (CR); refused rather than cut short"),
+                ("cr-at-end", b"Zq9secret\r", "the password has a carriage "
+                 "return (CR); refused rather than cut short"),
                 ("ctl", b"Zq9\x01secret\n", "the password has a control "
                  "character, which the table cannot hold"),
                 ("del", b"Zq9\x7fsecret\n", "the password has a control "
@@ -1178,8 +1194,9 @@ class Relayhost(Base):
                 ("space", b"Zq9 secret \n", "the password ends in a space, "
                  "which the table cannot hold"),
                 ("nul", b"Zq9\0secret\n", "the password has a NUL byte"),
-                ("missing", None, "cannot read a password from its first "
-                 "line")):
+                ("missing", None, "cannot open it: No such file or "
+                 "directory; give a file whose first line is the "
+                 "password")):
             with self.subTest(name=name):
                 f = self.tmp.path(name)
                 if data is not None:
@@ -1293,7 +1310,13 @@ class Relayhost(Base):
         self.assertEqual(r.rc, 5, r)
         self.assertIn(b"nothing but the table changed", r.err)
         self.assertEqual(c.read("main.cf"), main1)
-        self.assertEqual(len(c.backup_ids()), nb)
+        # The table as it was is in a new set, root-only: rollback's.
+        self.assertEqual(len(c.backup_ids()), nb + 1)
+        copy = os.path.join(c.path("pfsubmit-backups"), c.backup_ids()[-1],
+                            "sasl_passwd")
+        self.assertEqual(stat.S_IMODE(os.stat(copy).st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.dirname(copy))
+                                      .st_mode), 0o700)
         self.assert_table(c, b"[mx]:587 u:another-one\n")
         # The same again: nothing at all changes.
         r = run([PFSUBMIT, "-c", c.dir, *FAST, "--detailed-exitcode",
@@ -1377,6 +1400,127 @@ class Relayhost(Base):
         self.relay(c, "--remove", rc=0)
         self.assertEqual(c.read("main.cf"), main)
         self.assertFalse(os.path.exists(c.path("sasl_passwd")))
+
+    OTHERS = (b"# credentials of other relays, by hand\n"
+              b"[other.example]:587 bob:b0b-secret\n"
+              b"\n"
+              b"[third.example]:25 carol:\n"
+              b"   continued-value\n")
+
+    def test_existing_table_edited_in_place(self):
+        """Issue 12 item 3: other credentials and comments stay, byte for
+        byte; only the relay host's entry is added or replaced; rollback
+        brings the table back as it was."""
+        c = self.conf(main=PLAIN_MAIN)
+        c.write("sasl_passwd", self.OTHERS, mode=0o600)
+        self.relay(c, "mx", "--user", "u", "--password-file", self.pwfile(),
+                   rc=0)
+        self.assertEqual(c.read("sasl_passwd"),
+                         self.OTHERS + b"[mx]:587 u:s3cret-Pa55\n")
+        # Replaced where it stands, case folded as postmap folds keys.
+        c.write("sasl_passwd", b"[MX]:587 old:x\n" + self.OTHERS, mode=0o600)
+        pw2 = self.tmp.write("pw2", b"another-one\n")
+        r = self.relay(c, "mx", "--user", "u", "--password-file", pw2, rc=0)
+        self.assertEqual(c.read("sasl_passwd"),
+                         b"[mx]:587 u:another-one\n" + self.OTHERS)
+        self.assertIn(b"the entry for [mx]:587 is replaced; the others "
+                      b"stay", r.err)
+        self.assertNotIn(b"b0b-secret", r.err + r.out)
+        self.assertNotIn(b"another-one", r.err + r.out)
+        # rollback puts the table of before back, and its index.  (The
+        # set is named: rollback without an id skips a set whose main.cf
+        # and master.cf equal the files now.)
+        r = run([PFSUBMIT, "-c", c.dir, *FAST, "rollback",
+                 c.backup_ids()[-1]])
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(c.read("sasl_passwd"), b"[MX]:587 old:x\n" +
+                         self.OTHERS)
+        self.assertEqual(stat.S_IMODE(os.stat(c.path("sasl_passwd"))
+                                      .st_mode), 0o600)
+        self.assertNotIn(b"old:x", r.err + r.out)
+        t = time.time() - 60
+        os.utime(c.path("main.cf"), (t, t))
+        q = run([POSTMAP, "-c", c.dir, "-q", "[mx]:587",
+                 "hash:" + c.path("sasl_passwd")])
+        self.assertEqual((q.rc, q.out), (0, b"old:x\n"), q)
+
+    def test_remove_takes_only_its_entry(self):
+        c = self.conf(main=PLAIN_MAIN)
+        c.write("sasl_passwd", self.OTHERS, mode=0o600)
+        self.relay(c, "mx", "--user", "u", "--password-file", self.pwfile(),
+                   rc=0)
+        r = self.relay(c, "--remove", rc=0)
+        self.assertEqual(c.read("main.cf"), PLAIN_MAIN)
+        self.assertEqual(c.read("sasl_passwd"), self.OTHERS)
+        self.assertIn(b"removed the entry for [mx]:587; the others stay",
+                      r.err)
+        # rollback of the removal brings the entry back.
+        r = run([PFSUBMIT, "-c", c.dir, *FAST, "rollback"])
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(c.read("sasl_passwd"),
+                         self.OTHERS + b"[mx]:587 u:s3cret-Pa55\n")
+
+    def test_secret_table_not_in_diff(self):
+        c = self.conf(main=PLAIN_MAIN)
+        c.write("sasl_passwd", self.OTHERS, mode=0o600)
+        r = self.relay(c, "-n", "-j", "mx", "--user", "u", "--password-file",
+                       self.pwfile(), rc=0)
+        d = r.json()
+        self.assertIn("Files a/sasl_passwd and b/sasl_passwd differ (a "
+                      "secret table: its contents are not shown)\n",
+                      d["diff"])
+        self.assertNotIn("s3cret", r.text())
+        self.assertNotIn("b0b", r.text())
+
+    def test_config_dir_written_into_main_cf_is_checked(self):
+        """Issue 12 item 7: the -c path goes into main.cf as part of the
+        map name; a newline in a parent directory's name would add a
+        line of its own.  Refused, nothing written."""
+        for bad in ("a\nmynetworks = 0.0.0.0", "a b", "a,b", "a$b"):
+            with self.subTest(bad=bad):
+                c = self.conf(main=PLAIN_MAIN)
+                top = os.path.join(c.top, bad)
+                os.mkdir(top)
+                d = os.path.join(top, "postfix")
+                os.rename(c.dir, d)
+                r = run([PFSUBMIT, "-c", d, *FAST, "relayhost", "mx",
+                         "--user", "u", "--password-file", self.pwfile()])
+                self.assertEqual(r.rc, 1, r)
+                with open(os.path.join(d, "main.cf"), "rb") as f:
+                    self.assertEqual(f.read(), PLAIN_MAIN)
+                self.assertFalse(os.path.exists(os.path.join(
+                    d, "sasl_passwd")))
+                self.assertEqual(len(r.err.splitlines()), 1, r)
+                self.assertIn(b"-c ", r.err)
+
+    def test_password_file_kinds(self):
+        """Issue 12 item 15: a FIFO is refused at once (no wait), a file
+        others may read is a warning."""
+        c = self.conf(main=PLAIN_MAIN)
+        before = c.snapshot()
+        fifo = self.tmp.path("fifo")
+        os.mkfifo(fifo)
+        t0 = time.time()
+        r = self.relay(c, "mx", "--user", "u", "--password-file", fifo)
+        self.assertLess(time.time() - t0, 10)
+        self.assertOneLineRefusal(r, before, c)
+        self.assertIn(b"not a regular file (a FIFO or a device is refused)",
+                      r.err)
+        r = self.relay(c, "mx", "--user", "u", "--password-file",
+                       "/dev/zero")
+        self.assertOneLineRefusal(r, before, c)
+        pw = self.pwfile()
+        os.chmod(pw, 0o644)
+        r = self.relay(c, "mx", "--user", "u", "--password-file", pw, rc=0)
+        self.assertIn(("pfsubmit: warning: %s: readable by everyone; chmod "
+                       "600 it\n" % pw).encode(), r.err)
+        os.chmod(pw, 0o640)
+        r = self.relay(c, "--remove", rc=0)
+        r = self.relay(c, "mx", "--user", "u", "--password-file", pw, rc=0)
+        self.assertIn(b"readable by its group", r.err)
+        os.chmod(pw, 0o600)
+        r = self.relay(c, "mx", "--user", "u", "--password-file", pw, rc=0)
+        self.assertNotIn(b"readable", r.err)
 
     @requires_root
     @requires_postfix
