@@ -994,7 +994,7 @@ dialogue(struct vf *v)
 		if (ehlo_has(v, "AUTH", NULL))
 			item(v, "no-auth-before-tls", VF_FAIL, "AUTH is "
 			    "offered before TLS: passwords could be sent in "
-			    "clear text");
+			    "clear text; EHLO said: %s", v->raw.p);
 		else
 			item(v, "no-auth-before-tls", VF_PASS, "no AUTH "
 			    "before TLS");
@@ -1786,6 +1786,10 @@ verify_opt(int ch, const char *arg)
 	}
 }
 
+/*
+ * cmd_verify - the verify command: its options, the password, the
+ * configuration when there is one, then vf_verify()
+ */
 int
 cmd_verify(int argc, char **argv)
 {

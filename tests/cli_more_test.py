@@ -698,7 +698,10 @@ class Verify(unittest.TestCase):
                                    ("no-auth-before-tls", "fail")])
         # The rest of the dialogue still runs.
         self.assertEqual(got[5:], GOOD_STARTTLS[5:] + [("auth", "skip")])
-        self.assertIn("clear text", self.detail(d, "no-auth-before-tls"))
+        self.assertEqual(self.detail(d, "no-auth-before-tls"),
+                         "AUTH is offered before TLS: passwords could be "
+                         "sent in clear text; EHLO said: 250-test.example"
+                         "\\n250-AUTH PLAIN\\n250 STARTTLS")
 
     def test_starttls_refused(self):
         srv = self.server(starttls=b"454 4.7.0 TLS not available\r\n")
