@@ -9,8 +9,10 @@
 # copy's ./pfsubmit, so the normal ./pfsubmit and build/ are never
 # touched, and nothing needs restoring if this is interrupted.
 #
-# Suites: the cmocka unit tests, tests/cli_test.py, tests/differential.py
-# and, as root, tests/live/run.sh (unless COV_LIVE=0); tests/generated.py
+# Suites: the cmocka unit tests, tests/cli_test.py, tests/cli_more_test.py,
+# the suites of single commands (tests/verify_test.py and the like),
+# tests/differential.py and, as root, every tests/live/*.sh (unless
+# COV_LIVE=0); tests/generated.py
 # as well when COV_GENERATED=1 (it adds little and takes minutes).  The
 # report covers src/*.c only.  It is printed and kept in
 # build/cov/coverage.txt (line and branch tables, each with the uncovered
@@ -115,6 +117,12 @@ open_gcda
 suite cli "$python" tests/cli_test.py
 open_gcda
 suite cli_more "$python" tests/cli_more_test.py
+# The suites of single commands, whichever the tree has.
+for t in verify_test edit_test txn_test; do
+	[ -e "$tree/tests/$t.py" ] || continue
+	open_gcda
+	suite "$t" "$python" "tests/$t.py"
+done
 open_gcda
 suite differential "$python" tests/differential.py
 if [ "${COV_GENERATED:-0}" = 1 ]; then
@@ -126,8 +134,11 @@ fi
 if [ "${COV_LIVE:-1}" = 0 ]; then
 	say "live: skipped (COV_LIVE=0)"
 elif [ "$(id -u)" = 0 ]; then
-	open_gcda
-	suite live sh tests/live/run.sh
+	for t in "$tree"/tests/live/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] && continue
+		open_gcda
+		suite "live/$(basename "$t" .sh)" sh "tests/live/$(basename "$t")"
+	done
 else
 	say "live: skipped (needs root)"
 fi
