@@ -574,7 +574,7 @@ cmd_enable(int argc, char **argv)
 	const struct cmd *c = cmd_find("enable");
 	struct txn	 t;
 	char		*q, *svc, pass[1024];
-	int		 n, port, r, v;
+	int		 n, port, r, v, prove;
 
 	enable_listen = NULL;
 	enable_classic = 0;
@@ -612,12 +612,15 @@ cmd_enable(int argc, char **argv)
 	}
 	r = do_enable(&t, port, enable_listen, enable_classic,
 	    opt.no_check ? NULL : &enable_wire);
+	/* Prove it: the service as a mail client meets it. */
+	svc = r == 0 ? enabled_service(&t, port, enable_listen) : NULL;
+	prove = svc != NULL && !opt.dry_run && !opt.no_reload &&
+	    !enable_noverify;
+	if (prove)
+		wire_prove_note(&t, svc);
 	if (r == 0)
 		r = txn_commit(&t);
-	/* Prove it: the service as a mail client meets it. */
-	svc = enabled_service(&t, port, enable_listen);
-	if ((r == EX_PF_OK || r == EX_PF_CHANGED) && !opt.dry_run &&
-	    !opt.no_reload && !enable_noverify && svc != NULL) {
+	if ((r == EX_PF_OK || r == EX_PF_CHANGED) && prove) {
 		enable_vo.pass = enable_vo.user != NULL ? pass : NULL;
 		if ((v = wire_prove(&t, svc, &enable_vo)) != 0)
 			r = EX_PF_VERIFY;

@@ -577,6 +577,7 @@ struct vf_opts {
 	const char	*to;		/* NULL: outside mydestination */
 	const char	*send_to;	/* send a test message here, or NULL */
 	int		 timeout;	/* seconds per reply; 0: 10 */
+	int		 settle;	/* seconds to retry a refused connect */
 };
 int	 vf_tls_init(void);
 int	 vf_verify(struct conf *, const char *, const struct vf_opts *, int,
@@ -740,6 +741,7 @@ int	 wire_plan(struct conf *, const struct mc_service *, struct wire *,
 struct vf_opts;
 int	 wire_service(struct txn *, size_t, struct wire *);
 int	 wire_prove(struct txn *, const char *, const struct vf_opts *);
+void	 wire_prove_note(struct txn *, const char *);
 void	 wire_free(struct wire *);
 char	**wire_doveconf_listeners(const char *);
 

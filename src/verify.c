@@ -116,6 +116,7 @@ struct vf {
 	long long	 deadline;	/* of the reply being read, ms */
 	int		 session_hit;	/* the deadline is the session's */
 	char		 why[256];	/* why no valid reply came */
+	int		 cerr;		/* errno of the last connect */
 	char		 laddr[INET6_ADDRSTRLEN]; /* our end, for the log */
 	int		 lport;
 	char		*queue_id;	/* owned: of the message sent */
@@ -373,6 +374,7 @@ connect_to(struct vf *v, const char *host, int port)
 	}
 	freeaddrinfo(res);
 	if (v->fd == -1) {
+		v->cerr = err;
 		(void)snprintf(v->why, sizeof(v->why), "%s", strerror(err));
 		return -1;
 	}
@@ -946,6 +948,26 @@ banner_name(struct vf *v)
 }
 
 /*
+ * connect_settled - connect_to, and with o->settle, keep trying a port
+ * that refuses for that many seconds: right after postfix reload,
+ * master(8) opens the listeners of new services only once it has
+ * handled the signal.
+ */
+static int
+connect_settled(struct vf *v, const char *host, int port)
+{
+	long long	 until;
+
+	until = now_ms() + (long long)v->o->settle * 1000;
+	while (connect_to(v, host, port) == -1) {
+		if (v->cerr != ECONNREFUSED || now_ms() >= until)
+			return -1;
+		(void)poll(NULL, 0, 200);
+	}
+	return 0;
+}
+
+/*
  * dialogue - with implicit TLS the handshake comes first; otherwise
  * EHLO must offer STARTTLS and must not offer AUTH.
  */
@@ -956,7 +978,7 @@ dialogue(struct vf *v)
 	char	*mechs = NULL;
 	int	 code;
 
-	if (connect_to(v, t->host, t->port) == -1) {
+	if (connect_settled(v, t->host, t->port) == -1) {
 		item(v, "connect", VF_FAIL, "%s port %d: %s", t->host, t->port,
 		    v->why);
 		return;

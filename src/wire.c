@@ -678,6 +678,19 @@ bug:
 }
 
 /*
+ * wire_prove_note - before the commit: when Postfix does not run this
+ * instance, the proof cannot be made; say so with the edit's notes,
+ * and what to run
+ */
+void
+wire_prove_note(struct txn *t, const char *svc)
+{
+	if (conf_own_instance(&t->c) && !txn_running(t))
+		txn_note(t, "not verified: Postfix is not running; start it "
+		    "(postfix start), then run pfsubmit verify %s", svc);
+}
+
+/*
  * wire_prove - after enable: verify service svc as a client meets it,
  * when Postfix runs this instance and the edit is in force.  Returns
  * 0 when it works or could not be tried (a staging copy: nothing to
@@ -695,14 +708,12 @@ wire_prove(struct txn *t, const char *svc, const struct vf_opts *o)
 	if (!conf_own_instance(&t->c))
 		return 0;
 	q = vquote(svc, strlen(svc), 60);
-	if (!txn_running(t)) {
-		say("Postfix is not running, so %s was not verified: start it "
-		    "(postfix start), then run pfsubmit verify %s", q, q);
-		free(q);
-		return 0;
-	}
 	free(q);
+	if (!txn_running(t))
+		return 0;	/* wire_prove_note said what to run */
 	fflush(stderr);
+	/* master(8) opens a new service's listener after the reload. */
+	vo.settle = 10;
 	/* With -j, standard output holds the edit's one document. */
 	r = vf_verify(&t->c, svc, &vo, 0, opt.json ? stderr : stdout);
 	return r == 0 ? 0 : 1;
