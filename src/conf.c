@@ -726,9 +726,9 @@ computed_mynetworks(struct conf *c, const struct mc_service *s)
 	}
 	if (v == NULL) {
 		if ((got = ask_mynetworks(text.p, text.len)) == NULL) {
-			diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf could not "
-			    "work out mynetworks from %s's settings; taking "
-			    "its default", c->main.cf.path);
+			diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf could "
+			    "not work out mynetworks from %s's settings; "
+			    "taking its default", c->main.cf.path);
 			v = dflt;
 		} else
 			v = keep(c, got);

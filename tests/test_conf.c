@@ -322,9 +322,10 @@ mynetworks_runs_of_postconf_are_bounded(void **state)
 
 	buf_init(&b);
 	for (i = 0; i < 20; i++)
-		buf_printf(&b, "s%zu unix - - n - - smtp -o mynetworks_style=%s "
-		    "-o inet_protocols=%s -o compatibility_level=%zu\n", i,
-		    style[i % 3], proto[i / 3 % 3], i / 9);
+		buf_printf(&b, "s%zu unix - - n - - smtp "
+		    "-o mynetworks_style=%s -o inet_protocols=%s "
+		    "-o compatibility_level=%zu\n", i, style[i % 3],
+		    proto[i / 3 % 3], i / 9);
 	dir = t_tmpdir();
 	t_write(dir, "main.cf", "", 0);
 	t_write(dir, "master.cf", b.p, b.len);
