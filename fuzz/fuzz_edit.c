@@ -4,6 +4,8 @@
  * the edit, the next the service).  Invariants after every edit:
  *  - lines before the edited service are byte-identical;
  *  - the file parses again, and serializes to its own bytes;
+ *  - cf_check_limits accepts the edited lines exactly when cf_load
+ *    accepts their bytes;
  *  - an override that was set reads back with the value set, and one
  *    that was removed is gone.
  */
@@ -29,13 +31,17 @@ round_trip(struct mc_file *m)
 	struct mc_file	 n;
 	struct diag	 d;
 	struct buf	 b, c;
+	int		 r;
 
 	buf_init(&b);
 	buf_adds(&b, "");
 	cf_serialize(&m->cf, &b);
 	diag_init(&d);
 	mc_init(&n, "copy");
-	if (cf_load(&n.cf, b.p, b.len, &d) == 0) {
+	r = cf_load(&n.cf, b.p, b.len, &d);
+	if ((r == 0) != (cf_check_limits(&m->cf, NULL) == 0))
+		abort();
+	if (r == 0) {
 		(void)mc_parse(&n, &d);
 		buf_init(&c);
 		buf_adds(&c, "");

@@ -1,7 +1,9 @@
 /*
  * libFuzzer target: master.cf.  Whatever the bytes, parsing must not
  * crash, and a file that loads must serialize to exactly its bytes.
- * Every override is also expanded, and every service name resolved.
+ * Every override is also expanded, and every service name resolved;
+ * mc_find_override (an index past a few overrides) must give the last
+ * override of each name, as a scan from the end does.
  */
 
 #include <stdint.h>
@@ -17,6 +19,18 @@ lookup(const char *name, void *arg)
 {
 	(void)arg;
 	return strcmp(name, "myhostname") == 0 ? "mail.example.org" : NULL;
+}
+
+/* last_of - the last override of name, by a scan */
+static const struct mc_override *
+last_of(const struct mc_service *s, const char *name)
+{
+	size_t	 i;
+
+	for (i = s->nov; i > 0; i--)
+		if (strcmp(s->ov[i - 1].name, name) == 0)
+			return &s->ov[i - 1];
+	return NULL;
 }
 
 int
@@ -49,6 +63,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 				exp_expand(m.svc[i].ov[k].value, lookup, NULL,
 				    &res);
 				exp_result_free(&res);
+				if (mc_find_override(&m.svc[i],
+				    m.svc[i].ov[k].name) != last_of(&m.svc[i],
+				    m.svc[i].ov[k].name))
+					abort();
 			}
 		}
 	}

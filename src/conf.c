@@ -655,8 +655,13 @@ ask_mynetworks(const char *text, size_t len)
  * that are set, each expanded here, "$" escaped.  With none of them
  * set, it is postconf -d's value.  Answers are kept by the scratch
  * text, so a master.cf of many services costs one run per distinct
- * setting.  When postconf cannot say, postconf -d's value stands.
+ * setting, and at most NET_RUNS runs in all: past them (a master.cf of
+ * thousands of services, each with interfaces of its own, would
+ * otherwise mean thousands of runs) a service gets main.cf's value, and
+ * that is said.  When postconf cannot say, postconf -d's value stands.
  */
+#define NET_RUNS	16
+
 static const char *
 computed_mynetworks(struct conf *c, const struct mc_service *s)
 {
@@ -708,11 +713,22 @@ computed_mynetworks(struct conf *c, const struct mc_service *s)
 		buf_free(&text);
 		return dflt;
 	}
-	if ((v = strmap_get(&c->nets, text.p)) == NULL) {
+	if ((v = strmap_get(&c->nets, text.p)) == NULL &&
+	    c->nets.n >= NET_RUNS) {
+		buf_free(&text);
+		if (!c->netsfull)
+			diag_add(&c->d, DIAG_NOTE, NULL, 0, "more than %d "
+			    "different settings of mynetworks' inputs; the "
+			    "services past them get main.cf's mynetworks",
+			    NET_RUNS);
+		c->netsfull = 1;
+		return s != NULL ? computed_mynetworks(c, NULL) : dflt;
+	}
+	if (v == NULL) {
 		if ((got = ask_mynetworks(text.p, text.len)) == NULL) {
-			diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf could not "
-			    "work out mynetworks from %s's settings; taking "
-			    "its default", c->main.cf.path);
+			diag_add(&c->d, DIAG_NOTE, NULL, 0, "postconf could "
+			    "not work out mynetworks from %s's settings; "
+			    "taking its default", c->main.cf.path);
 			v = dflt;
 		} else
 			v = keep(c, got);

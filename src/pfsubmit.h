@@ -349,6 +349,7 @@ struct conf {
 	int		 defaults_ok;
 	int		 deriving;	/* working out myhostname/mydomain */
 	int		 netbusy;	/* working out mynetworks */
+	int		 netsfull;	/* postconf asked as often as it may */
 	struct strmap	 nets;		/* scratch main.cf -> mynetworks */
 	struct strmap	 services;	/* live delivery services: kind */
 	int		 services_indexed;

@@ -304,6 +304,53 @@ mynetworks_default_of_a_service_takes_its_overrides(void **state)
 	close_dir(&c, dir);
 }
 
+/*
+ * postconf is asked at most 16 times: the 17th different setting of
+ * mynetworks' inputs gets main.cf's mynetworks, with a note.
+ */
+static void
+mynetworks_runs_of_postconf_are_bounded(void **state)
+{
+	static const char *const style[] = { "host", "subnet", "class" };
+	static const char *const proto[] = { "all", "ipv4", "ipv6" };
+	struct conf	 c;
+	struct exp_result res;
+	struct diag	 d;
+	struct buf	 b;
+	char		*dir, *mainval;
+	size_t		 i, n;
+
+	buf_init(&b);
+	for (i = 0; i < 20; i++)
+		buf_printf(&b, "s%zu unix - - n - - smtp "
+		    "-o mynetworks_style=%s -o inet_protocols=%s "
+		    "-o compatibility_level=%zu\n", i, style[i % 3],
+		    proto[i / 3 % 3], i / 9);
+	dir = t_tmpdir();
+	t_write(dir, "main.cf", "", 0);
+	t_write(dir, "master.cf", b.p, b.len);
+	diag_init(&d);
+	assert_int_equal(conf_open_dir(&c, dir, 0, &d), 0);
+	assert_int_equal(conf_load(&c, &d), 0);
+	diag_free(&d);
+	mainval = xstrdup(conf_default(&c, "mynetworks"));
+	for (i = 0; i < 20; i++) {
+		conf_expand_service(&c, &c.master.svc[i], "$mynetworks", &res);
+		assert_null(res.error);
+		if (i >= 16)
+			assert_string_equal(res.text, mainval);
+		exp_result_free(&res);
+	}
+	assert_int_equal(c.nets.n, 16);
+	for (i = n = 0; i < c.d.n; i++)
+		if (strstr(c.d.m[i].text, "more than 16 different") != NULL)
+			n++;
+	assert_int_equal(n, 1);
+	free(mainval);
+	buf_free(&b);
+	close_dir(&c, dir);
+}
+
 int
 main(void)
 {
@@ -315,6 +362,7 @@ main(void)
 		cmocka_unit_test(mynetworks_default_follows_main_cf),
 		cmocka_unit_test(
 		    mynetworks_default_of_a_service_takes_its_overrides),
+		cmocka_unit_test(mynetworks_runs_of_postconf_are_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1357,9 +1357,9 @@ last_override_of_a_name_wins_among_many(void **state)
 }
 
 /*
- * 70,000 overrides in one entry (under 1 MiB) and 50,000 services: the arrays double
- * (a few large reallocations, not one per element), and every override
- * knows its line.
+ * 70,000 overrides in one entry (under 1 MiB) and 50,000 services: the
+ * arrays double (a few large reallocations, not one per element), and
+ * every override knows its line.
  */
 static void
 many_overrides_and_services_grow_geometrically(void **state)
