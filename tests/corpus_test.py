@@ -52,6 +52,9 @@ SMALL_MAIN below), on scratch copies:
                  SMALL_MAIN and a private queue directory: when the
                  original passes, so must the result.  Postfix is never
                  started;
+  listen         `enable --listen 127.0.0.1` where nothing is live on 587:
+                 a live 127.0.0.1 entry afterwards, a new one right after
+                 the port-25 service (placement as above);
   classic        `enable --profile classic`: when the live service
                  requires TLS by Postfix's rules (smtpd_tls_security_level
                  encrypt or a client-side level, smtpd_tls_wrappermode=yes,
@@ -103,8 +106,8 @@ ITEM3 = ("item 3: the default of mynetworks computed as if main.cf were "
          "empty (compatibility_level, mynetworks_style, inet_protocols)")
 ITEM4 = ("item 4: the port-465 service is found by its name only "
          "(smtps, 465), not as submissions")
-ITEM5 = ("item 5: the port-25 service named 25: a new entry goes to the end "
-         "of the file instead of after it")
+ITEM5 = ("item 5: a port-25 service not named smtp (25, 127.0.0.1:smtp): "
+         "a new entry goes to the end of the file instead of after it")
 ITEM6 = ("item 6: the classic profile warns that TLS is not required "
          "although the entry requires it")
 KNOWN = {
@@ -126,7 +129,10 @@ KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
     "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0", "postfix-3.4.0",
     "postfix-3.5.0", "puppet", "salt", "virtualmin", "zimbra")})
 KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
-              for s in ("submission", "submissions")})
+              for s in ("submission", "submissions", "--listen")})
+# not named in issue 13, the same cause as item 5: the port-25 service is
+# 127.0.0.1:smtp (Puppet's default smtp_listen)
+KNOWN[("puppet", "enable --listen: placement")] = ITEM5
 KNOWN.update({(n, "classic"): ITEM6 for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
     "chef", "docker-mailserver", "iredmail", "mailcow", "mailinabox",
@@ -508,6 +514,31 @@ def tls_required(d, key):
     return level == "" and val("smtpd_enforce_tls") == "yes"
 
 
+def listen(name, master0, d, res):
+    """enable --listen 127.0.0.1 where nothing is live on 587: a live
+    127.0.0.1 entry afterwards; a new one right after the port-25
+    service, as for enable without --listen."""
+    before = master0
+    if live_on_port(pc.decode(before), 587):
+        return                      # enable refuses, as it should
+    rc, doc, err = pf_edit(d, "enable", "--listen", "127.0.0.1")
+    after = read(os.path.join(d, "master.cf"))
+    live = [e for e in live_on_port(pc.decode(after), 587, "smtpd")
+            if e[2].startswith("127.0.0.1:")]
+    if not res.check(name, "enable --listen", rc == 0 and bool(live),
+                     "exit %d, live: %s; %s" % (rc, live, err.strip()[:300])):
+        return
+    header = lines(after)[live[0][0] - 1]
+    if b"#" + header in lines(before):
+        return                      # a commented-out entry, uncommented
+    smtp = live_on_port(pc.decode(before), 25)
+    want = smtp[0][1] + 1 if smtp else len(lines(before)) + 1
+    res.check(name, "enable --listen: placement", live[0][0] == want,
+              "new entry at line %d, want %d (after %s)" % (
+                  live[0][0], want,
+                  smtp[0][2] if smtp else "the end of the file"))
+
+
 def classic(name, d, res):
     rc, doc, err = pf_edit(d, "enable", "--profile", "classic")
     if rc != 0 or doc is None:
@@ -553,6 +584,8 @@ def one(name, tmp, res):
               "\n    ".join(m for _, m in rep.mismatches[:5]))
     d = copy_dir(master, main, os.path.join(base, "classic"))
     classic(name, d, res)
+    d = copy_dir(master, main, os.path.join(base, "listen"))
+    listen(name, master, d, res)
     postfix_check(name, master, master1, os.path.join(base, "pfcheck"), res)
 
 
