@@ -34,8 +34,9 @@ SMALL_MAIN below), on scratch copies:
                  whatever its name (smtp, 25, host:smtp ...), else at the
                  end of the file;
     idempotent   a second enable changes nothing, byte for byte;
-    set-restriction  `set-restriction SERVICE client ...` (-n) finds the
-                 service enable made live, however it is named;
+    set-restriction, show  `set-restriction SERVICE client ...` (-n) and
+                 `show SERVICE` find the service enable made live, however
+                 it is named (SERVICE is submission or submissions);
     no new error `pfsubmit check` on the result has no error the original
                  did not have;
     disable      exit 0; nothing live on the port; every changed line is
@@ -123,7 +124,8 @@ KNOWN.update({(n, "defaults"): ITEM3 for n in (
 KNOWN.update({(n, "disable/enable %s: round trip" % s): ITEM1
               for n in ("iredmail", "mailinabox", "virtualmin")
               for s in ("submission", "submissions")})
-KNOWN.update({(n, "enable submissions: set-restriction"): ITEM4 for n in (
+KNOWN.update({(n, "enable submissions: " + c): ITEM4
+              for c in ("set-restriction", "show") for n in (
     "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
     "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.3.0",
     "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0", "postfix-3.4.0",
@@ -433,6 +435,16 @@ def edits(name, master0, main0, d, res):
         res.check(name, pre + ": set-restriction", rc3 == 0,
                   "set-restriction %s (the entry is %s): exit %d: %s" % (
                       svc, live1[-1][2], rc3, err3.strip()[:500]))
+        rc6, out6, err6 = pf(d, "-j", "show", svc)
+        try:
+            shown = [x for x in json.loads(out6)["services"]
+                     if x["enabled"]]
+        except (ValueError, KeyError):
+            shown = []
+        res.check(name, pre + ": show", rc6 == 0 and bool(shown),
+                  "show %s (the entry is %s): exit %d, live entries %s: %s"
+                  % (svc, live1[-1][2], rc6, [x["name"] for x in shown],
+                     err6.strip()[:300]))
         new_err = [(r, m, l) for r, m, l in check_errors(d)
                    if (r, m) not in errors0]
         res.check(name, pre + ": no new error", not new_err,
@@ -589,6 +601,30 @@ def one(name, tmp, res):
     postfix_check(name, master, master1, os.path.join(base, "pfcheck"), res)
 
 
+def sources_listed(names, res):
+    """fixtures/corpus/SOURCES has an entry, with every field, for each
+    file of the corpus, and none for a file that is not there."""
+    entries, cur = {}, None
+    with open(os.path.join(CORPUS, "SOURCES")) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if not line.startswith(" "):
+                cur = entries.setdefault(line, set())
+            elif cur is not None:
+                cur.add(line.strip().split(":")[0])
+    files = {"%s/%s" % (n, f) for n in names for f in ("master.cf", "main.cf")
+             if os.path.exists(os.path.join(CORPUS, n, f))}
+    need = {"repository", "path", "commit", "licence", "rendering"}
+    bad = ["%s: no entry" % f for f in sorted(files - set(entries))]
+    bad += ["%s: listed, not there" % f for f in sorted(set(entries) - files)
+            if f.split("/")[0] in names]
+    bad += ["%s: lacks %s" % (f, ", ".join(sorted(need - entries[f])))
+            for f in sorted(files & set(entries)) if need - entries[f]]
+    res.check("SOURCES", "an entry for each file", not bad, "; ".join(bad))
+
+
 def main():
     pc.check_tools()
     verbose = "-v" in sys.argv[1:]
@@ -602,6 +638,7 @@ def main():
             sys.exit("KNOWN names a corpus directory that does not exist: "
                      "%s" % (key,))
     res = Results(verbose)
+    sources_listed(names, res)
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="pfsubmit-corpus-") as tmp:
         pc.check_restriction_classes_trick(tmp)

@@ -561,8 +561,10 @@ def virtualmin():
     main = s.get("main.cf")
     s.close()
     how = ("Plugin/Postfix.pm's steps through Webmin's postfix module "
-           "(postfix-lib.pl of webmin/webmin: set_current_value, "
-           "modify_master, create_master, master_line) on ")
+           "(postfix/postfix-lib.pl of https://github.com/webmin/webmin, "
+           "as read at commit 02129563360788f1e5a47a7731095df3b0b1419c: "
+           "set_current_value, modify_master, create_master, master_line) "
+           "on ")
     return [("master.cf", master,
              src(repo, c, "lib/Virtualmin/Config/Plugin/Postfix.pm", lic,
                  how + DEBIAN_NOTE + ": the smtp inet line rewritten with "
