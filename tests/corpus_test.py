@@ -118,15 +118,16 @@ KNOWN = {
     ("mailcow", "differential"): ITEM3,
 }
 KNOWN.update({(n, "defaults"): ITEM3 for n in (
-    "apple-10.3-server", "apple-conf", "chef", "postfix-2.11.0",
-    "postfix-3.0.0", "postfix-3.4.0", "postfix-3.5.0", "postfix-3.7.0",
-    "postfix-3.8.0", "postfix-3.11.6")})
+    "apple-129-server", "apple-148-server", "apple-1636-conf", "chef",
+    "postfix-2.11.0", "postfix-3.0.0", "postfix-3.4.0", "postfix-3.5.0",
+    "postfix-3.7.0", "postfix-3.8.0", "postfix-3.11.6")})
 KNOWN.update({(n, "disable/enable %s: round trip" % s): ITEM1
               for n in ("iredmail", "mailinabox", "virtualmin")
               for s in ("submission", "submissions")})
 KNOWN.update({(n, "enable submissions: " + c): ITEM4
               for c in ("set-restriction", "show") for n in (
-    "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
+    "apple-129-server", "apple-148-server", "apple-174-default",
+    "apple-1636-conf", "apple-1636-default", "apple-1636-server",
     "iredmail", "mailcow", "mailinabox", "modoboa", "postfix-2.3.0",
     "postfix-2.6.0", "postfix-2.11.0", "postfix-3.0.0", "postfix-3.4.0",
     "postfix-3.5.0", "puppet", "salt", "virtualmin", "zimbra")})
@@ -136,7 +137,8 @@ KNOWN.update({("proxmox", "enable %s: placement" % s): ITEM5
 # 127.0.0.1:smtp (Puppet's default smtp_listen)
 KNOWN[("puppet", "enable --listen: placement")] = ITEM5
 KNOWN.update({(n, "classic"): ITEM6 for n in (
-    "apple-10.3-server", "apple-conf", "apple-default", "apple-server",
+    "apple-129-server", "apple-148-server", "apple-174-default",
+    "apple-1636-conf", "apple-1636-default", "apple-1636-server",
     "chef", "docker-mailserver", "iredmail", "mailcow", "mailinabox",
     "modoboa", "postfix-2.3.0", "postfix-2.6.0", "postfix-2.11.0",
     "postfix-3.0.0", "postfix-3.4.0", "postfix-3.5.0", "postfix-3.7.0",

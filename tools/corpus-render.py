@@ -129,9 +129,13 @@ APPLE_LICENCE = ("IBM Public License 1.0 (postfix/LICENSE; "
                  "Postfix.OpenSourceInfo names it for the whole project)")
 
 
-def apple(commit_ref, master_path, main_path):
+def apple(tag, master_path, main_path):
+    """Apple's tags are commit subjects ("postfix-129") in its mirror."""
     repo = "apple-oss-distributions/postfix"
-    c = rev(repo, commit_ref)
+    c = subprocess.run(["git", "-C", mirror(repo), "log", "--all",
+                        "--format=%H", "--grep=^%s$" % re.escape(tag)],
+                       check=True, stdout=subprocess.PIPE
+                       ).stdout.decode().split()[0]
     out = [("master.cf", show(repo, c, master_path),
             src(repo, c, master_path, APPLE_LICENCE, "copied as it is"))]
     if main_path:
@@ -627,7 +631,8 @@ require 'erb'; require 'json'
 input = JSON.parse(STDIN.read)
 obj = Object.new
 input['vars'].each { |k, v| obj.instance_variable_set('@' + k, v) }
-print ERB.new(input['template'], trim_mode: '-').result(obj.instance_eval { binding })
+b = obj.instance_eval { binding }
+print ERB.new(input['template'], trim_mode: '-').result(b)
 """
 
 
@@ -874,22 +879,30 @@ def salt():
             "alternative example), except that its services submission "
             "(an -o with ':' for '=') and custom-mda (no type) are left "
             "out and enable_submission is true, so that submission comes "
-            "from the example's submission: options, the map for Debian (defaults.yaml, "
+            "from the example's submission: options, the map for Debian "
+            "(defaults.yaml, "
             "osfamilymap.yaml), services.yaml, and the grains fqdn "
             "mx1.example.org, domain example.org")))
     return out
 
 
 RECIPES = {
-    "apple-10.3-server": lambda: apple(
+    # Apple's project tags: postfix-129 (Postfix 2.0.10, 2003),
+    # postfix-148 (2.1.5), postfix-174 (2.4.3), postfix-1636 (3.2.2, 2024)
+    "apple-129-server": lambda: apple(
         "postfix-129", "master.cf.defaultserver", None),
-    "apple-server": lambda: apple(
+    "apple-148-server": lambda: apple(
+        "postfix-148", "master.cf.defaultserver", None),
+    "apple-174-default": lambda: apple(
+        "postfix-174", "Postfix.Config/master.cf.default",
+        "Postfix.Config/main.cf.default"),
+    "apple-1636-server": lambda: apple(
         "postfix-1636", "Postfix.Config/master.cf.defaultserver",
         "Postfix.Config/main.cf.default"),
-    "apple-default": lambda: apple(
+    "apple-1636-default": lambda: apple(
         "postfix-1636", "Postfix.Config/master.cf.default",
         "Postfix.Config/main.cf.default"),
-    "apple-conf": lambda: apple(
+    "apple-1636-conf": lambda: apple(
         "postfix-1636", "postfix/conf/master.cf", "postfix/conf/main.cf"),
     "iredmail": iredmail,
     "mailinabox": mailinabox,
