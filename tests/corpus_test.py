@@ -86,6 +86,7 @@ import pfcommon as pc  # noqa: E402
 
 CORPUS = os.path.join(pc.ROOT, "fixtures", "corpus")
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
+PATCH = shutil.which("patch")
 
 # The small main.cf of /work/shared/docs/real-postfix.md (without the
 # logging lines): used for a project that has no main.cf of its own, and
@@ -369,10 +370,12 @@ def dry_run(name, pre, d, master0, main0, diff, rc, err, res):
         res.check(name, pre + ": dry run", False, "-n: exit %d: %s" % (
             rc, err.strip()[:300]))
         return
+    if PATCH is None:
+        return                      # noted once in main()
     dd = copy_dir(master0, main0, d + ".dry")
     ok, why = True, ""
     if diff.strip():
-        p = subprocess.run(["patch", "-s", "-p1", "-d", dd],
+        p = subprocess.run([PATCH, "-s", "-p1", "-d", dd],
                            input=diff.encode("utf-8", "surrogateescape"),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if p.returncode != 0:
@@ -640,6 +643,8 @@ def main():
             sys.exit("KNOWN names a corpus directory that does not exist: "
                      "%s" % (key,))
     res = Results(verbose)
+    if PATCH is None:
+        print("note: patch(1) is missing: the dry-run diffs are not applied")
     sources_listed(names, res)
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="pfsubmit-corpus-") as tmp:
