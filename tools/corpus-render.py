@@ -886,6 +886,42 @@ def salt():
     return out
 
 
+# servisys/ispconfig_setup: distros/debian11/install_postfix.sh edits
+# Debian's master.cf with sed.  There is no distros/debian12/ version of
+# that script, and install.sh suggests setting DISTRO to a supported
+# release: so these are its sed lines run by bash (from the clone, on a
+# scratch copy) over Debian 12's master.cf, as on a Debian 12 host
+# installed with DISTRO=debian11.  The #smtps line they look for is
+# #submissions there, so the smtps -o lines are uncommented under a
+# header that stays commented (the project's issue #337).
+def ispconfig():
+    repo = "servisys/ispconfig_setup"
+    c = rev(repo, "HEAD")
+    lic = "GPL-3.0 (LICENSE)"
+    path = "distros/debian11/install_postfix.sh"
+    script = show(repo, c, path).decode()
+    seds = [l.strip() for l in script.split("\n")
+            if re.match(r"\s*sed -i .* /etc/postfix/master\.cf$", l)]
+    s = Scratch(read(DEBIAN_MASTER), read(DEBIAN_MAIN))
+    for cmd in seds:
+        cmd = cmd.replace("/etc/postfix/master.cf",
+                          os.path.join(s.d, "master.cf"))
+        subprocess.run(["bash", "-c", cmd], check=True, env=ENV)
+    master = s.get("master.cf")
+    s.close()
+    return [("master.cf", master, src(
+        repo, c, path, lic, "its %d `sed -i ... /etc/postfix/master.cf` "
+        "lines run by bash over %s, as on a Debian 12 host installed with "
+        "DISTRO=debian11 (there is no distros/debian12/install_postfix.sh)"
+        % (len(seds), DEBIAN_NOTE))),
+        ("main.cf", read(DEBIAN_MAIN), {
+            "repository": "(none: Debian's postfix package)",
+            "path": "fixtures/main/debian.cf", "commit": "-",
+            "licence": "IBM Public License 1.0 / EPL-2.0 (Postfix)",
+            "rendering": DEBIAN_MAIN_NOTE + ", which the script leaves "
+            "alone"})]
+
+
 RECIPES = {
     # Apple's project tags: postfix-129 (Postfix 2.0.10, 2003),
     # postfix-148 (2.1.5), postfix-174 (2.4.3), postfix-1636 (3.2.2, 2024)
@@ -925,6 +961,7 @@ RECIPES = {
     "puppet": puppet,
     "chef": chef,
     "salt": salt,
+    "ispconfig-setup": ispconfig,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
              "v3.4.0", "v3.5.0", "v3.7.0", "v3.8.0", "v3.11.6"):
