@@ -123,8 +123,13 @@ def src(repo, commit, path, licence, rendering):
             "commit": commit, "licence": licence, "rendering": rendering}
 
 
-POSTFIX_LICENCE = ("IBM Public License 1.0 (Postfix's LICENSE); from 3.2 "
-                   "on also the Eclipse Public License 2.0")
+def postfix_licence(repo, c):
+    """As postfix/LICENSE at that commit states it."""
+    text = show(repo, c, "postfix/LICENSE").decode("latin-1")
+    if "dual-licensed" in text:
+        return ("Eclipse Public License 2.0 or IBM Public License 1.0 "
+                "(dual; postfix/LICENSE)")
+    return "IBM Public License 1.0 (postfix/LICENSE)"
 APPLE_LICENCE = ("IBM Public License 1.0 (postfix/LICENSE; "
                  "Postfix.OpenSourceInfo names it for the whole project)")
 
@@ -173,11 +178,12 @@ def postfix_release(tag):
     postconf(s.d, "-e", *sets)
     main = s.get("main.cf")
     s.close()
+    lic = postfix_licence(repo, c)
     return [("master.cf", master,
-             src(repo, c, "postfix/conf/master.cf", POSTFIX_LICENCE,
+             src(repo, c, "postfix/conf/master.cf", lic,
                  "copied as it is (postfix-install installs it as it is)")),
             ("main.cf", main,
-             src(repo, c, "postfix/conf/main.cf", POSTFIX_LICENCE,
+             src(repo, c, "postfix/conf/main.cf", lic,
                  "the install-time parameters that postfix-install sets "
                  "set the same way, `postconf -c DIR -e`: " +
                  ", ".join(sets)))]
