@@ -18,8 +18,9 @@ SMALL_MAIN below), on scratch copies:
                  files, compared word by word (Postfix splits such values
                  on white space and commas);
   check          `pfsubmit check` reports no error: the corpus files are
-                 in use as they are, so any error is a false one unless
-                 Postfix itself would hit it (none so far);
+                 in use as they are, so an error is a false one unless
+                 Postfix itself would hit it (no corpus file has such an
+                 error so far);
   for `enable` and `enable submissions` (--no-check --no-reload):
     enable       exit 0, and a live inet smtpd on the port afterwards
                  (postconf -M);
@@ -64,10 +65,13 @@ SMALL_MAIN below), on scratch copies:
                  first, then main.cf), no note says that TLS is not
                  required.
 
-KNOWN lists the checks that fail today because of a bug that issue 13
-names; they are reported as "expected failure" and do not fail the run.
-A known failure that passes is reported as "unexpected pass" (remove it
-from KNOWN).  Exit 0 when every other check passed.
+Also: fixtures/corpus/SOURCES has an entry for every file.
+
+KNOWN lists the checks that fail today, each with the item of issue 13
+whose fix it waits for (or "not in issue 13" and the closest item); they
+are reported as "expected failure" and do not fail the run.  A known
+failure that passes is reported as "unexpected pass" (remove it from
+KNOWN).  Exit 0 when every other check passed.
 """
 
 import difflib
