@@ -795,16 +795,6 @@ def postconf_M(d):
     return out
 
 
-def entry_span(text, first):
-    """The physical line numbers (first, last) of the master.cf entry that
-    starts at line first, as Postfix's reader joins it: up to its last
-    continuation line (comment and blank lines inside it included)."""
-    for no, logical, pieces, orphan in read_logical_lines(text):
-        if no == first and not orphan:
-            return first, pieces[-1][1]
-    return None
-
-
 def list_words(s):
     """A list-valued parameter as Postfix splits it (white space and
     commas), for comparing values that differ only in the separators."""

@@ -123,15 +123,24 @@ def src(repo, commit, path, licence, rendering):
             "commit": commit, "licence": licence, "rendering": rendering}
 
 
-POSTFIX_LICENCE = ("IBM Public License 1.0 (Postfix's LICENSE); from 3.2 "
-                   "on also the Eclipse Public License 2.0")
+def postfix_licence(repo, c):
+    """As postfix/LICENSE at that commit states it."""
+    text = show(repo, c, "postfix/LICENSE").decode("latin-1")
+    if "dual-licensed" in text:
+        return ("Eclipse Public License 2.0 or IBM Public License 1.0 "
+                "(dual; postfix/LICENSE)")
+    return "IBM Public License 1.0 (postfix/LICENSE)"
 APPLE_LICENCE = ("IBM Public License 1.0 (postfix/LICENSE; "
                  "Postfix.OpenSourceInfo names it for the whole project)")
 
 
-def apple(commit_ref, master_path, main_path):
+def apple(tag, master_path, main_path):
+    """Apple's tags are commit subjects ("postfix-129") in its mirror."""
     repo = "apple-oss-distributions/postfix"
-    c = rev(repo, commit_ref)
+    c = subprocess.run(["git", "-C", mirror(repo), "log", "--all",
+                        "--format=%H", "--grep=^%s$" % re.escape(tag)],
+                       check=True, stdout=subprocess.PIPE
+                       ).stdout.decode().split()[0]
     out = [("master.cf", show(repo, c, master_path),
             src(repo, c, master_path, APPLE_LICENCE, "copied as it is"))]
     if main_path:
@@ -169,11 +178,12 @@ def postfix_release(tag):
     postconf(s.d, "-e", *sets)
     main = s.get("main.cf")
     s.close()
+    lic = postfix_licence(repo, c)
     return [("master.cf", master,
-             src(repo, c, "postfix/conf/master.cf", POSTFIX_LICENCE,
+             src(repo, c, "postfix/conf/master.cf", lic,
                  "copied as it is (postfix-install installs it as it is)")),
             ("main.cf", main,
-             src(repo, c, "postfix/conf/main.cf", POSTFIX_LICENCE,
+             src(repo, c, "postfix/conf/main.cf", lic,
                  "the install-time parameters that postfix-install sets "
                  "set the same way, `postconf -c DIR -e`: " +
                  ", ".join(sets)))]
@@ -561,8 +571,10 @@ def virtualmin():
     main = s.get("main.cf")
     s.close()
     how = ("Plugin/Postfix.pm's steps through Webmin's postfix module "
-           "(postfix-lib.pl of webmin/webmin: set_current_value, "
-           "modify_master, create_master, master_line) on ")
+           "(postfix/postfix-lib.pl of https://github.com/webmin/webmin, "
+           "as read at commit 02129563360788f1e5a47a7731095df3b0b1419c: "
+           "set_current_value, modify_master, create_master, master_line) "
+           "on ")
     return [("master.cf", master,
              src(repo, c, "lib/Virtualmin/Config/Plugin/Postfix.pm", lic,
                  how + DEBIAN_NOTE + ": the smtp inet line rewritten with "
@@ -625,7 +637,8 @@ require 'erb'; require 'json'
 input = JSON.parse(STDIN.read)
 obj = Object.new
 input['vars'].each { |k, v| obj.instance_variable_set('@' + k, v) }
-print ERB.new(input['template'], trim_mode: '-').result(obj.instance_eval { binding })
+b = obj.instance_eval { binding }
+print ERB.new(input['template'], trim_mode: '-').result(b)
 """
 
 
@@ -872,22 +885,66 @@ def salt():
             "alternative example), except that its services submission "
             "(an -o with ':' for '=') and custom-mda (no type) are left "
             "out and enable_submission is true, so that submission comes "
-            "from the example's submission: options, the map for Debian (defaults.yaml, "
+            "from the example's submission: options, the map for Debian "
+            "(defaults.yaml, "
             "osfamilymap.yaml), services.yaml, and the grains fqdn "
             "mx1.example.org, domain example.org")))
     return out
 
 
+# servisys/ispconfig_setup: distros/debian11/install_postfix.sh edits
+# Debian's master.cf with sed.  There is no distros/debian12/ version of
+# that script, and install.sh suggests setting DISTRO to a supported
+# release: so these are its sed lines run by bash (from the clone, on a
+# scratch copy) over Debian 12's master.cf, as on a Debian 12 host
+# installed with DISTRO=debian11.  The #smtps line they look for is
+# #submissions there, so the smtps -o lines are uncommented under a
+# header that stays commented (the project's issue #337).
+def ispconfig():
+    repo = "servisys/ispconfig_setup"
+    c = rev(repo, "HEAD")
+    lic = "GPL-3.0 (LICENSE)"
+    path = "distros/debian11/install_postfix.sh"
+    script = show(repo, c, path).decode()
+    seds = [l.strip() for l in script.split("\n")
+            if re.match(r"\s*sed -i .* /etc/postfix/master\.cf$", l)]
+    s = Scratch(read(DEBIAN_MASTER), read(DEBIAN_MAIN))
+    for cmd in seds:
+        cmd = cmd.replace("/etc/postfix/master.cf",
+                          os.path.join(s.d, "master.cf"))
+        subprocess.run(["bash", "-c", cmd], check=True, env=ENV)
+    master = s.get("master.cf")
+    s.close()
+    return [("master.cf", master, src(
+        repo, c, path, lic, "its %d `sed -i ... /etc/postfix/master.cf` "
+        "lines run by bash over %s, as on a Debian 12 host installed with "
+        "DISTRO=debian11 (there is no distros/debian12/install_postfix.sh)"
+        % (len(seds), DEBIAN_NOTE))),
+        ("main.cf", read(DEBIAN_MAIN), {
+            "repository": "(none: Debian's postfix package)",
+            "path": "fixtures/main/debian.cf", "commit": "-",
+            "licence": "IBM Public License 1.0 / EPL-2.0 (Postfix)",
+            "rendering": DEBIAN_MAIN_NOTE + ", which the script leaves "
+            "alone"})]
+
+
 RECIPES = {
-    "apple-10.3-server": lambda: apple(
+    # Apple's project tags: postfix-129 (Postfix 2.0.10, 2003),
+    # postfix-148 (2.1.5), postfix-174 (2.4.3), postfix-1636 (3.2.2, 2024)
+    "apple-129-server": lambda: apple(
         "postfix-129", "master.cf.defaultserver", None),
-    "apple-server": lambda: apple(
+    "apple-148-server": lambda: apple(
+        "postfix-148", "master.cf.defaultserver", None),
+    "apple-174-default": lambda: apple(
+        "postfix-174", "Postfix.Config/master.cf.default",
+        "Postfix.Config/main.cf.default"),
+    "apple-1636-server": lambda: apple(
         "postfix-1636", "Postfix.Config/master.cf.defaultserver",
         "Postfix.Config/main.cf.default"),
-    "apple-default": lambda: apple(
+    "apple-1636-default": lambda: apple(
         "postfix-1636", "Postfix.Config/master.cf.default",
         "Postfix.Config/main.cf.default"),
-    "apple-conf": lambda: apple(
+    "apple-1636-conf": lambda: apple(
         "postfix-1636", "postfix/conf/master.cf", "postfix/conf/main.cf"),
     "iredmail": iredmail,
     "mailinabox": mailinabox,
@@ -910,6 +967,7 @@ RECIPES = {
     "puppet": puppet,
     "chef": chef,
     "salt": salt,
+    "ispconfig-setup": ispconfig,
 }
 for _tag in ("v1.1.0", "v2.0.0", "v2.3.0", "v2.6.0", "v2.11.0", "v3.0.0",
              "v3.4.0", "v3.5.0", "v3.7.0", "v3.8.0", "v3.11.6"):
