@@ -895,7 +895,7 @@ rule_smtpd_fatal(struct lint *l)
 {
 	const struct mc_service *s;
 	const struct cf_file *f;
-	const struct mp_param *p;
+	const struct mp_param *p, *def;
 	const char	*v;
 	char		*relay, *rcpt, *type, *path, *w;
 	size_t		 i, line;
@@ -950,8 +950,8 @@ rule_smtpd_fatal(struct lint *l)
 	for (i = 0; i < l->classes.cap; i++) {
 		if ((w = l->classes.ent[i].key) == NULL)
 			continue;
-		if ((v = mp_get(&l->c->main, w) != NULL ?
-		    mp_get(&l->c->main, w)->value : NULL) == NULL || *v == '\0')
+		def = mp_get(&l->c->main, w);
+		if (def == NULL || *def->value == '\0')
 			finding(l, DIAG_ERR, &l->c->main.cf, p->line,
 			    "smtpd-fatal", "restriction class %.60s has no "
 			    "definition in main.cf; smtpd dies (\"restriction "
@@ -1630,7 +1630,6 @@ check_table(struct lint *l, const struct cf_file *f, size_t line,
 	const char	*name, *suf;
 	char		*type, *ip;
 	size_t		 k;
-	int		 has;
 
 	while (strncmp(table, "proxy:", 6) == 0)
 		table += 6;
@@ -1639,7 +1638,8 @@ check_table(struct lint *l, const struct cf_file *f, size_t line,
 		return;
 	type = xstrndup(table, (size_t)(name - table));
 	name++;
-	if ((has = probe_postconf_has(l->c->absdir, 'm', type)) == 0) {
+	/* -1: postconf did not answer; the files are still looked at. */
+	if (probe_postconf_has(l->c->absdir, 'm', type) == 0) {
 		for (k = 0; table_pkgs[k] != NULL &&
 		    strcmp(table_pkgs[k], type) != 0; k++)
 			;
@@ -1686,7 +1686,6 @@ check_table(struct lint *l, const struct cf_file *f, size_t line,
 		    where, table, ip, name, table);
 	free(ip);
 out:
-	(void)has;
 	free(type);
 }
 
