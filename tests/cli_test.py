@@ -1722,6 +1722,21 @@ class Concurrency(Base):
 
 class Check(Base):
 
+    def test_enable_refuses_a_tampered_template(self):
+        """A template whose restrictions let anyone relay is not turned
+        on: check's open-relay rule, compared before and after."""
+        master = fixture("check", "tampered", "master.cf")
+        c = self.conf(master=master)
+        before = c.snapshot()
+        r = self.pf_ok(c, *FAST, "enable", rc=1)
+        self.assertIn(b"an open relay", r.err)
+        self.assertIn(b"nothing written", r.err)
+        self.assertEqual(c.snapshot(), before)
+        # The template, uncommented by hand, is what check reports.
+        c.write("master.cf", uncomment_block(master, DEBIAN_SUBMISSION_HEADER))
+        r = self.pf_ok(c, "--no-check", "check", rc=1)
+        self.assertIn(b"error: submission/inet: an open relay", r.out)
+
     def test_check_debian_clean(self):
         c = self.conf()
         # The files alone: whether this host has the snake-oil
