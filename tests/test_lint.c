@@ -760,26 +760,31 @@ sasl_backend_dovecot_and_cyrus(void **state)
 	assert_true(has(&x, "sasl-backend", "at inet:127.0.0.1:1 does not "
 	    "answer: cannot connect"));
 	done(&x);
-	/* Cyrus, Debian's default: smtpd.conf where libsasl2 looks. */
-	lintp(&x, "true", MAINCF, SASLM);
-	assert_true(has(&x, "sasl-backend", "no smtpd.conf is in "
-	    "/etc/postfix/sasl:"));
+	/*
+	 * Cyrus, Debian's default: smtpd.conf in $config_directory/sasl or
+	 * /usr/lib/sasl (the configuration directory is a real path, so
+	 * under the probes' root it is $R$R).
+	 */
+	lintp(&x, "true", MAINCF "cyrus_sasl_config_path = /etc/sasl2\n",
+	    SASLM);
+	assert_true(has(&x, "sasl-backend", "/sasl:/usr/lib/sasl, so every "
+	    "login fails"));
 	done(&x);
-	lintp(&x, "mkdir -p $R/etc/postfix/sasl && echo 'pwcheck_method: "
-	    "saslauthd' > $R/etc/postfix/sasl/smtpd.conf", MAINCF, SASLM);
+	lintp(&x, "mkdir -p $R$R/sasl && echo 'pwcheck_method: "
+	    "saslauthd' > $R$R/sasl/smtpd.conf", MAINCF, SASLM);
 	assert_true(has(&x, "sasl-backend", "saslauthd's socket "
 	    "/var/run/saslauthd/mux is not there"));
 	done(&x);
-	lintp(&x, "mkdir -p $R/etc/postfix/sasl $R/var/run/saslauthd && "
-	    "echo 'pwcheck_method: saslauthd' > $R/etc/postfix/sasl/smtpd.conf"
+	lintp(&x, "mkdir -p $R$R/sasl $R/var/run/saslauthd && "
+	    "echo 'pwcheck_method: saslauthd' > $R$R/sasl/smtpd.conf"
 	    " && python3 -c 'import socket; socket.socket(socket.AF_UNIX)."
 	    "bind(\"'$R'/var/run/saslauthd/mux\")'", MAINCF, SASLM);
 	assert_int_equal(count(&x, "sasl-backend", DIAG_ERR) +
 	    count(&x, "sasl-backend", DIAG_WARN), 0);
 	done(&x);
 	/* A chrooted smtpd finds saslauthd's socket in the chroot. */
-	lintp(&x, "mkdir -p $R/etc/postfix/sasl && echo 'pwcheck_method: "
-	    "saslauthd' > $R/etc/postfix/sasl/smtpd.conf", MAINCF,
+	lintp(&x, "mkdir -p $R/usr/lib/sasl && echo 'pwcheck_method: "
+	    "saslauthd' > $R/usr/lib/sasl/smtpd.conf", MAINCF,
 	    SMTP "submission inet n - y - - smtpd\n"
 	    "  -o smtpd_sasl_auth_enable=yes\n");
 	assert_true(has(&x, "sasl-backend", "saslauthd's socket "
