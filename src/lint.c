@@ -895,7 +895,7 @@ rule_smtpd_fatal(struct lint *l)
 {
 	const struct mc_service *s;
 	const struct cf_file *f;
-	const struct mp_param *p;
+	const struct mp_param *p, *def;
 	const char	*v;
 	char		*relay, *rcpt, *type, *path, *w;
 	size_t		 i, line;
@@ -950,8 +950,8 @@ rule_smtpd_fatal(struct lint *l)
 	for (i = 0; i < l->classes.cap; i++) {
 		if ((w = l->classes.ent[i].key) == NULL)
 			continue;
-		if ((v = mp_get(&l->c->main, w) != NULL ?
-		    mp_get(&l->c->main, w)->value : NULL) == NULL || *v == '\0')
+		def = mp_get(&l->c->main, w);
+		if (def == NULL || *def->value == '\0')
 			finding(l, DIAG_ERR, &l->c->main.cf, p->line,
 			    "smtpd-fatal", "restriction class %.60s has no "
 			    "definition in main.cf; smtpd dies (\"restriction "
@@ -1341,9 +1341,14 @@ rule_sasl_type(struct lint *l)
 	}
 }
 
-/* Where Debian's Cyrus SASL looks for smtpd.conf, Postfix's place first. */
-#define CYRUS_DIRS	"/etc/postfix/sasl:/etc/sasl2:/etc/sasl:" \
-			"/usr/lib/x86_64-linux-gnu/sasl2:/usr/lib/sasl2"
+/*
+ * Where Debian's smtpd has libsasl2 look for name.conf: its patch
+ * (07_sasl_config) hands libsasl2 "$config_directory/sasl:/usr/lib/sasl"
+ * and nothing else; seen with strace on Debian 12's Postfix 3.7, which
+ * opens those two, in that order, and not cyrus_sasl_config_path even
+ * when it is set.
+ */
+#define CYRUS_DIRS	"%s/sasl:/usr/lib/sasl"
 
 #define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service auth " \
 			"{ unix_listener /var/spool/postfix/private/auth { " \
@@ -1418,11 +1423,7 @@ cyrus_backend(struct lint *l, const struct mc_service *s)
 	size_t		 line;
 
 	name = effective(l, s, "smtpd_sasl_path");
-	dirs = effective(l, s, "cyrus_sasl_config_path");
-	if (*dirs == '\0') {
-		free(dirs);
-		dirs = xstrdup(CYRUS_DIRS);
-	}
+	dirs = xprintf(CYRUS_DIRS, l->c->absdir);
 	origin(l, s, "smtpd_sasl_type", &f, &line);
 	cy = probe_cyrus(dirs, name);
 	if (!once(l, "sasl-backend", cy->file != NULL ? cy->file : name))
@@ -1430,10 +1431,10 @@ cyrus_backend(struct lint *l, const struct mc_service *s)
 	if (cy->file == NULL)
 		finding(l, DIAG_ERR, f, line, "sasl-backend", "smtpd_sasl_type "
 		    "is cyrus, and no %s.conf is in %s, so every login fails "
-		    "(535): create /etc/postfix/sasl/%s.conf with "
-		    "\"pwcheck_method: saslauthd\" and \"mech_list: PLAIN "
-		    "LOGIN\", or use Dovecot (smtpd_sasl_type = dovecot, "
-		    "smtpd_sasl_path = private/auth)", name, dirs, name);
+		    "(535): create %s/sasl/%s.conf with \"pwcheck_method: "
+		    "saslauthd\" and \"mech_list: PLAIN LOGIN\", or use "
+		    "Dovecot (smtpd_sasl_type = dovecot, smtpd_sasl_path = "
+		    "private/auth)", name, dirs, l->c->absdir, name);
 	else if (!cy->readable)
 		finding(l, DIAG_WARN, f, line, "sasl-backend", "%s cannot be "
 		    "read; run check as root", cy->file);
@@ -1630,7 +1631,6 @@ check_table(struct lint *l, const struct cf_file *f, size_t line,
 	const char	*name, *suf;
 	char		*type, *ip;
 	size_t		 k;
-	int		 has;
 
 	while (strncmp(table, "proxy:", 6) == 0)
 		table += 6;
@@ -1639,7 +1639,8 @@ check_table(struct lint *l, const struct cf_file *f, size_t line,
 		return;
 	type = xstrndup(table, (size_t)(name - table));
 	name++;
-	if ((has = probe_postconf_has(l->c->absdir, 'm', type)) == 0) {
+	/* -1: postconf did not answer; the files are still looked at. */
+	if (probe_postconf_has(l->c->absdir, 'm', type) == 0) {
 		for (k = 0; table_pkgs[k] != NULL &&
 		    strcmp(table_pkgs[k], type) != 0; k++)
 			;
@@ -1686,7 +1687,6 @@ check_table(struct lint *l, const struct cf_file *f, size_t line,
 		    where, table, ip, name, table);
 	free(ip);
 out:
-	(void)has;
 	free(type);
 }
 

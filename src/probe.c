@@ -490,9 +490,21 @@ open_pem(struct probe_tls *t, const char *path, const char *what)
 	BIO	*bio;
 	char	*p;
 
+	if (f->kind == PROBE_NONE && f->err == EACCES) {
+		tls_add(t, DIAG_WARN, xprintf("%s %s cannot be examined: %s; "
+		    "run check as root", what, path, strerror(f->err)));
+		return NULL;
+	}
 	if (f->kind == PROBE_NONE) {
 		tls_add(t, DIAG_ERR, xprintf("%s %s does not exist", what,
 		    path));
+		return NULL;
+	}
+	/* Not root: the key is not ours to read, and nothing is wrong. */
+	if (f->kind == PROBE_REG && !f->readable && f->err == EACCES &&
+	    geteuid() != 0) {
+		tls_add(t, DIAG_WARN, xprintf("%s %s cannot be examined: %s; "
+		    "run check as root", what, path, strerror(f->err)));
 		return NULL;
 	}
 	if (f->kind != PROBE_REG || !f->readable) {

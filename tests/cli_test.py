@@ -52,12 +52,7 @@ def fixture(*parts):
 
 
 DEBIAN_MASTER = fixture("master", "debian-3.7.cf")
-# Debian's main.cf, with a Cyrus SASL configuration of the test's own:
-# check's sasl-backend rule asks for one, and an edit that turned
-# submission on without a SASL backend would be refused.
-DEBIAN_MAIN = fixture("main", "debian.cf") + (
-    "cyrus_sasl_config_path = %s\n" %
-    os.path.join(FIXTURES, "check", "sasl")).encode()
+DEBIAN_MAIN = fixture("main", "debian.cf")
 MACOSX_MASTER = fixture("master", "macosx-2x.cf")
 NO_NL_MAIN = fixture("main", "no-final-newline.cf")
 TRICKY_MAIN = fixture("main", "tricky.cf")
@@ -231,6 +226,13 @@ class Conf:
             self.write("main.cf", main)
         if master is not None:
             self.write("master.cf", master)
+        # A Cyrus SASL configuration where Debian's smtpd looks for it
+        # ($config_directory/sasl/smtpd.conf): check's sasl-backend rule
+        # asks for one, and an edit that turned submission on without a
+        # SASL backend would be refused.
+        os.mkdir(self.path("sasl"))
+        shutil.copy(os.path.join(FIXTURES, "check", "sasl", "smtpd.conf"),
+                    self.path("sasl"))
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -769,7 +771,8 @@ class DryRunAndJson(Base):
                                          b"@@ -"), r)
         self.assertEqual(c.snapshot(), before,
                          "-n wrote something (lock, backup or file)")
-        self.assertEqual(sorted(os.listdir(c.dir)), ["main.cf", "master.cf"])
+        self.assertEqual(sorted(os.listdir(c.dir)),
+                         ["main.cf", "master.cf", "sasl"])
         self.pf_ok(c, "-n", "--detailed-exitcode", "enable", rc=5)
         self.pf_ok(c, *FAST, "enable")
         r = self.pf_ok(c, "-n", "--detailed-exitcode", "enable", rc=0)
@@ -1721,6 +1724,21 @@ class Concurrency(Base):
 # 7. check
 
 class Check(Base):
+
+    def test_enable_refuses_a_tampered_template(self):
+        """A template whose restrictions let anyone relay is not turned
+        on: check's open-relay rule, compared before and after."""
+        master = fixture("check", "tampered", "master.cf")
+        c = self.conf(master=master)
+        before = c.snapshot()
+        r = self.pf_ok(c, *FAST, "enable", rc=1)
+        self.assertIn(b"an open relay", r.err)
+        self.assertIn(b"nothing written", r.err)
+        self.assertEqual(c.snapshot(), before)
+        # The template, uncommented by hand, is what check reports.
+        c.write("master.cf", uncomment_block(master, DEBIAN_SUBMISSION_HEADER))
+        r = self.pf_ok(c, "--no-check", "check", rc=1)
+        self.assertIn(b"error: submission/inet: an open relay", r.out)
 
     def test_check_debian_clean(self):
         c = self.conf()

@@ -297,6 +297,32 @@ real_dovecot_answers_with_its_mechanisms(void **state)
 	assert_int_equal(a->ok, 0);
 }
 
+/* Not root: a key that is not ours to read is a warning, not an error. */
+static void
+not_root_cannot_examine_and_says_so(void **state)
+{
+	const struct probe_tls *t;
+	pid_t	 pid;
+	int	 st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	certs();
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(2);
+		t = probe_tls("/etc/good.pem", "/etc/good.key", NULL);
+		_exit(t->n > 0 && tls_has(t, DIAG_WARN, "run check as root") &&
+		    !tls_has(t, DIAG_ERR, "") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int
 main(void)
 {
@@ -313,6 +339,8 @@ main(void)
 		    a_hung_auth_service_costs_the_timeout_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    real_dovecot_answers_with_its_mechanisms, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    not_root_cannot_examine_and_says_so, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,6 +107,7 @@ corpus: $(PROG) build/pftool
 live: $(PROG)
 	sh tests/live/run.sh
 	sh tests/live/wire.sh
+	sh tests/live/check.sh
 
 ansible: $(PROG)
 	sh tests/ansible_test.sh
