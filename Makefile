@@ -40,9 +40,10 @@ override CFLAGS+=	-std=c11 $(WARNINGS)
 LDLIBS+=	$(LIBBSD_LIBS) $(OPENSSL_LIBS)
 
 SRCS=	src/backup.c src/buf.c src/cffile.c src/cli.c src/cmd_backup.c \
-	src/cmd_edit.c src/cmd_show.c src/conf.c src/diag.c src/diff.c \
-	src/expand.c src/json.c src/lint.c src/maincf.c src/mastercf.c \
-	src/mcedit.c src/mpedit.c src/relay.c src/run.c src/safefile.c \
+	src/cmd_edit.c src/cmd_sender.c src/cmd_show.c src/conf.c \
+	src/diag.c src/diff.c src/expand.c src/json.c src/lint.c \
+	src/maincf.c src/mastercf.c src/mcedit.c src/mpedit.c src/relay.c \
+	src/run.c src/safefile.c \
 	src/table.c src/txn.c src/valid.c src/verify.c
 MAIN=	src/main.c
 OBJS=	$(SRCS:.c=.o)

@@ -616,6 +616,7 @@ int	 cmd_rollback(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_relayhost(int, char **);
+int	 cmd_sender_domains(int, char **);
 
 const char *edit_q(const char *);
 int	 edit_reparse(struct txn *);
