@@ -76,6 +76,7 @@ generated: $(PROG) build/pftool
 
 live: $(PROG)
 	sh tests/live/run.sh
+	sh tests/live/edit.sh
 
 ansible: $(PROG)
 	sh tests/ansible_test.sh
