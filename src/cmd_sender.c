@@ -37,7 +37,11 @@
  * The table goes through the transaction (txn_table), so it is backed up
  * with the two files and put back by rollback.  The administrator's own
  * sender restrictions stay: the check goes in before a final reject or
- * permit.  Running it twice changes nothing; --remove takes it all out.
+ * permit.  Running it twice changes nothing; --remove takes it all out:
+ * the check alone from the administrator's list, and an override left
+ * as the seed's form without the check goes back to what Debian's
+ * template has (empty), or away when main.cf has sender restrictions
+ * that the service would get again.
  */
 
 #include <getopt.h>
@@ -290,14 +294,13 @@ with_check(const char *value, int *permit)
 }
 
 /*
- * without_check - value with the check taken out, and for the table
- * form the reject right after it (it only made sense with the check).
+ * without_check - value with the check taken out, and its separator.
  * NULL when the check is not there.  Allocated.
  */
 static char *
 without_check(const char *value)
 {
-	const char	*p, *s, *e, *cut = NULL, *cutend = NULL, *prev = NULL;
+	const char	*p, *s, *cut = NULL, *cutend = NULL, *prev = NULL;
 	struct buf	 b;
 	size_t		 len;
 
@@ -307,13 +310,9 @@ without_check(const char *value)
 		if ((len = strcspn(p, SEPS)) == 0)
 			break;
 		if (is_item(p, len)) {
+			/* The separator before it; for the first, after it. */
 			cut = prev != NULL ? s : p;
 			cutend = p + len;
-			e = cutend + strspn(cutend, SEPS);
-			if (!sd_login && strncmp(e, "reject", 6) == 0 &&
-			    e[6 + strspn(e + 6, SEPS)] == '\0')
-				cutend = e + 6;
-			/* First item: its separator after it goes. */
 			if (prev == NULL)
 				cutend += strspn(cutend, SEPS);
 			break;
@@ -326,6 +325,13 @@ without_check(const char *value)
 	buf_add(&b, value, (size_t)(cut - value));
 	buf_adds(&b, cutend);
 	return buf_take(&b);
+}
+
+/* seed_rest - what is left of the form sender-domains writes, 1 if so */
+static int
+seed_rest(const char *v)
+{
+	return strcmp(v, sd_login ? SD_BASE : SD_BASE ",reject") == 0;
 }
 
 /*
@@ -385,7 +391,8 @@ edit_service(struct txn *t, size_t idx)
 		goto out;
 	if (permit)
 		txn_note(t, "%s: the final permit of %s became reject: only "
-		    "the table's domains may send", svc, SD_RESTR);
+		    "the table's domains may send (--remove leaves the "
+		    "reject)", svc, SD_RESTR);
 	if (p != NULL) {
 		name = xstrdup(p->name);
 		(void)mpe_set(&t->c.main, name, now);
@@ -393,7 +400,7 @@ edit_service(struct txn *t, size_t idx)
 		    svc, name, SD_RESTR);
 		free(name);
 		r = edit_reparse(t) == -1 ? EX_PF_FAIL : 0;
-	} else if (sd_remove && strcmp(now, SD_BASE) == 0 &&
+	} else if (sd_remove && seed_rest(now) &&
 	    (g = mp_get(&t->c.main, SD_RESTR)) != NULL && *g->value != '\0') {
 		/*
 		 * Only what sender-domains writes is left: the service gets
@@ -401,7 +408,7 @@ edit_service(struct txn *t, size_t idx)
 		 */
 		(void)mce_remove_override(&t->c.master, idx, SD_RESTR);
 		r = edit_reparse(t) == -1 ? EX_PF_FAIL : 0;
-	} else if (sd_remove && strcmp(now, SD_BASE) == 0) {
+	} else if (sd_remove && seed_rest(now)) {
 		/*
 		 * Else an empty override, as Debian's template has it (no
 		 * restrictions, as before the check was put in).

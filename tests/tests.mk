@@ -4,6 +4,7 @@
 #   unit-asan		the same under AddressSanitizer and UBSan
 #   cli		golden and behaviour tests of the command line
 #   cli-more	verify, relayhost, help and usage, defaults, reload
+#   edit		sender-domains, --all, enable after disable, quoting
 #   differential	pfsubmit's reading against postconf's, on every fixture
 #   generated		seeded random files: round trip, and against postconf
 #   fuzz-short		libFuzzer targets for a short while (clang only)
@@ -68,6 +69,9 @@ cli: $(PROG) build/pftool
 cli-more: $(PROG)
 	$(PYTHON) tests/cli_more_test.py
 
+edit: $(PROG)
+	$(PYTHON) tests/edit_test.py
+
 differential: $(PROG) build/pftool
 	$(PYTHON) tests/differential.py
 
@@ -97,9 +101,9 @@ check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli cli-more differential generated fuzz-short live \
+check-all: all unit unit-asan cli cli-more edit differential generated fuzz-short live \
     ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check check-all unit unit-asan cli cli-more differential generated live \
+.PHONY: check check-all unit unit-asan cli cli-more edit differential generated live \
     ansible install-test deb-test crash
