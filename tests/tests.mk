@@ -101,8 +101,8 @@ check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli cli-more edit differential generated fuzz-short live \
-    ansible install-test crash
+check-all: all unit unit-asan cli cli-more edit differential generated \
+    fuzz-short live ansible install-test crash
 	@echo "make check: all tests passed"
 
 .PHONY: check check-all unit unit-asan cli cli-more edit differential generated live \
