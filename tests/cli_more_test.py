@@ -1423,8 +1423,8 @@ class Surface(Base):
                 self.assertEqual(lines[2:4], ["", "commands:"])
                 self.assertEqual([l.split()[0] for l in lines[4:]], [
                     "show", "enable", "disable", "set-restriction", "set",
-                    "unset", "param", "check", "verify", "relayhost",
-                    "backups", "rollback", "help"])
+                    "unset", "sender-domains", "param", "check", "verify",
+                    "relayhost", "backups", "rollback", "help"])
         a, b = self.pfx("-h"), self.pfx("help")
         self.assertEqual(a.out, b.out)
         for args in (("-V",), ("--version",)):
@@ -1436,8 +1436,8 @@ class Surface(Base):
         r = self.pfx("help", "enable")
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(r.out, b"usage: pfsubmit enable [submission | "
-                         b"submissions] [--listen addr] [--profile modern | "
-                         b"classic]\n    make the submission service live "
+                         b"submissions] [--listen addr] [--line n] "
+                         b"[--profile modern | classic]\n    make the submission service live "
                          b"with SASL authentication\n")
         r = self.pfx("help", "disable")
         self.assertTrue(r.out.startswith(
