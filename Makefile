@@ -95,11 +95,11 @@ override CFLAGS+=	-std=c11 $(WARNINGS)
 LDLIBS+=	$(LIBBSD_LIBS) $(OPENSSL_LIBS)
 
 SRCS=	src/backup.c src/buf.c src/cffile.c src/cli.c src/cmd_backup.c \
-	src/cmd_edit.c src/cmd_show.c src/conf.c src/diag.c src/diff.c \
-	src/expand.c src/json.c src/lint.c src/maincf.c src/mastercf.c \
-	src/mcedit.c src/mpedit.c src/probe.c src/relay.c src/run.c \
-	src/safefile.c src/table.c src/txn.c src/valid.c src/verify.c \
-	src/wire.c
+	src/cmd_edit.c src/cmd_sender.c src/cmd_show.c src/conf.c \
+	src/diag.c src/diff.c src/expand.c src/json.c src/lint.c \
+	src/maincf.c src/mastercf.c src/mcedit.c src/mpedit.c src/probe.c \
+	src/relay.c src/run.c src/safefile.c src/table.c src/txn.c \
+	src/valid.c src/verify.c src/wire.c
 MAIN=	src/main.c
 OBJS=	$(SRCS:.c=.o) $(COMPAT_SRCS:.c=.o)
 DEPS=	$(SRCS:.c=.d) $(MAIN:.c=.d) $(COMPAT_SRCS:.c=.d)

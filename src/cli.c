@@ -37,7 +37,8 @@ const struct cmd cmds[] = {
 	    "overrides" },
 	{ "enable", cmd_enable,
 	    "enable [submission | submissions] [--listen addr] "
-	    "[--profile modern | classic] [--sasl dovecot | cyrus | none] "
+	    "[--line n] [--profile modern | classic] "
+	    "[--sasl dovecot | cyrus | none] "
 	    "[--cert file --key file | --chain-file file] [--no-verify] "
 	    "[--user user --password-file file]",
 	    "make the submission service live with SASL authentication" },
@@ -45,12 +46,18 @@ const struct cmd cmds[] = {
 	    "disable [submission | submissions | service[/type]]",
 	    "comment the service out" },
 	{ "set-restriction", cmd_set_restriction,
-	    "set-restriction service class value [--via-param name]",
+	    "set-restriction service | --all class value [--via-param name]",
 	    "set smtpd_<class>_restrictions for a service" },
-	{ "set", cmd_set, "set service name=value [--via-param name]",
+	{ "set", cmd_set,
+	    "set service | --all name=value [--via-param name]",
 	    "set an -o override of a service" },
-	{ "unset", cmd_unset, "unset service name",
+	{ "unset", cmd_unset, "unset service | --all name",
 	    "remove an -o override of a service" },
+	{ "sender-domains", cmd_sender_domains,
+	    "sender-domains [--all | --service service] [--table file] "
+	    "[--login-maps] [--remove] [domain ...]",
+	    "let the submission services accept only the own domains' "
+	    "senders" },
 	{ "param", cmd_param,
 	    "param set name=value | param unset name | "
 	    "param show [-x] [name ...]",

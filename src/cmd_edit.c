@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pfsubmit.h"
 
@@ -89,22 +90,52 @@ static const char *const restriction_classes[] = {
 	"end_of_data", "etrn", NULL
 };
 
-/* reparse - parse both files again after an edit; -1 on a bug */
-static int
-reparse(struct txn *t)
+/*
+ * edit_q - s quoted for a terminal (vquote): a value from a file may
+ * hold escape sequences.  The result lives until eight more calls, long
+ * enough for the arguments of one message.
+ */
+const char *
+edit_q(const char *s)
+{
+	static char	*ring[8];
+	static size_t	 next;
+	char		*q;
+
+	q = vquote(s, strlen(s), 200);
+	free(ring[next]);
+	ring[next] = q;
+	next = (next + 1) % 8;
+	return q;
+}
+
+/*
+ * edit_reparse - parse both files again after an edit.  -1: the edit
+ * made a file the reader refuses (a bug); -2: it would cross a limit
+ * the reader enforces, such as an entry over 1 MiB (the reader said
+ * which).  Either way nothing is written.
+ */
+int
+edit_reparse(struct txn *t)
 {
 	struct diag	 d;
 	int		 r;
 
 	diag_init(&d);
 	r = conf_reparse(&t->c, &d);
-	if (r == -1) {
+	if (r == -2) {
+		diag_place(&d, t->c.dir);
+		diag_print(&d, stderr, DIAG_ERR);
+		fprintf(stderr, "pfsubmit: the edit would make a file that "
+		    "pfsubmit could not read again; nothing written\n");
+	} else if (r < 0) {
+		diag_place(&d, t->c.dir);
 		diag_print(&d, stderr, DIAG_ERR);
 		fprintf(stderr, "pfsubmit: the edit produced a file that "
 		    "Postfix would refuse; nothing written (this is a bug)\n");
 	}
 	diag_free(&d);
-	return r;
+	return r < 0 ? -1 : 0;
 }
 
 /* find_live - the live service name/type (the last, as master uses) */
@@ -215,23 +246,147 @@ warn_setup(struct txn *t, int tls)
 		    "set");
 }
 
+/* The comment line disable leaves before an entry, for enable. */
+#define DISABLED_MARK	"#pfsubmit: disabled "
+
+/*
+ * mark_of - the time in the mark that disable left before commented-out
+ * service s ("2026-12-03T14:00:00Z"), or NULL when there is none.
+ */
+static const char *
+mark_of(const struct mc_file *m, const struct mc_service *s, size_t *lenp)
+{
+	const struct cf_line *l;
+	size_t		 n = sizeof(DISABLED_MARK) - 1, len;
+
+	if (s->enabled || s->first == 0)
+		return NULL;
+	l = &m->cf.lines[s->first - 1];
+	len = cf_content_len(l);
+	if (l->kind != CFL_COMMENT || len < n ||
+	    memcmp(l->p, DISABLED_MARK, n) != 0)
+		return NULL;
+	*lenp = strcspn(l->p + n, " ;\r\n");
+	if (*lenp > len - n)
+		*lenp = len - n;
+	return l->p + n;
+}
+
+/*
+ * find_smtpd25 - the live smtpd on port 25 (smtp, 25, host:25; the last
+ * of them, as master uses), or -1
+ */
+static long
+find_smtpd25(const struct mc_file *m)
+{
+	const struct mc_service *s;
+	char	*host, *port;
+	size_t	 i;
+	long	 found = -1;
+	int	 n;
+
+	for (i = 0; i < m->nsvc; i++) {
+		s = &m->svc[i];
+		if (!s->enabled || strcmp(s->field[MCF_TYPE], "inet") != 0 ||
+		    strcmp(basename_of(s->field[MCF_COMMAND]), "smtpd") != 0)
+			continue;
+		n = mc_port_of(s->field[MCF_SERVICE], &host, &port);
+		free(host);
+		free(port);
+		if (n == 25)
+			found = (long)i;
+	}
+	return found;
+}
+
+/*
+ * pick_template - of the commented-out smtpd entries for port and host
+ * want, the one enable revives: the one at line `line' when given; else
+ * the one disable marked last (the entry that was live most recently),
+ * else the first.  With more than one, a note says which and why.
+ * Returns its index, -1 when there is none, -2 after saying why not.
+ */
+static long
+pick_template(struct txn *t, int port, const char *want, size_t line)
+{
+	const struct mc_file *m = &t->c.master;
+	const struct mc_service *s;
+	struct buf	 lines;
+	const char	*mk, *bestmk = NULL, *why;
+	char		*host;
+	size_t		 i, n = 0, mklen, bestlen = 0;
+	long		 pick = -1, first = -1, marked = -1;
+
+	buf_init(&lines);
+	buf_adds(&lines, "");
+	for (i = 0; i < m->nsvc; i++) {
+		s = &m->svc[i];
+		if (s->enabled || mc_is_submission(s) != port ||
+		    strcmp(basename_of(s->field[MCF_COMMAND]), "smtpd") != 0)
+			continue;
+		host = host_of(s->field[MCF_SERVICE]);
+		if (strcmp(host, want) != 0) {
+			free(host);
+			continue;
+		}
+		free(host);
+		buf_printf(&lines, "%s%zu", n > 0 ? ", " : "", s->first + 1);
+		n++;
+		if (first == -1)
+			first = (long)i;
+		if (line != 0 && s->first + 1 == line)
+			pick = (long)i;
+		/* Times sort as text; of equal ones the later entry. */
+		if ((mk = mark_of(m, s, &mklen)) != NULL && (bestmk == NULL ||
+		    mklen > bestlen || (mklen == bestlen &&
+		    memcmp(mk, bestmk, mklen) >= 0))) {
+			bestmk = mk;
+			bestlen = mklen;
+			marked = (long)i;
+		}
+	}
+	if (line != 0) {
+		if (pick == -1) {
+			fprintf(stderr, "pfsubmit: %s:%zu: no commented-out "
+			    "entry for port %d starts there; %s%s\n",
+			    m->cf.path, line, port, n > 0 ? "the candidates "
+			    "start on lines " : "there is none", lines.p);
+			buf_free(&lines);
+			return -2;
+		}
+		why = "as --line says";
+	} else if (marked != -1) {
+		pick = marked;
+		why = "the one that disable marked as live last";
+	} else {
+		pick = first;
+		why = "the first in the file";
+	}
+	if (n > 1)
+		txn_note(t, "%zu commented-out entries for port %d (lines %s): "
+		    "took line %zu, %s; enable --line N takes another", n,
+		    port, lines.p, m->svc[pick].first + 1, why);
+	buf_free(&lines);
+	return pick;
+}
+
 /*
  * do_enable - the enable algorithm of the interface contract.  Returns
  * 0, or an exit status after saying why.
  */
 static int
 do_enable(struct txn *t, int port, const char *listen, int classic,
-    struct wire *w)
+    size_t line, struct wire *w)
 {
 	struct mc_file		*m = &t->c.master;
 	const struct mc_service	*s;
 	const struct mc_override *o;
 	const struct pset	*prof, *ps;
-	const char		*svcname;
+	const char		*svcname, *mk;
 	const char		*f[MC_NFIELDS];
-	char			*host, *want, *hdr, *line, *sname;
+	char			*host, *want, *hdr, *text, *sname;
 	char			**toks = NULL;
-	size_t			 i, ntok = 0, after;
+	size_t			 i, ntok = 0, after, mklen;
 	long			 idx = -1, conflict = -1, tpl = -1, smtp;
 
 	svcname = port == 587 ? "submission" : "submissions";
@@ -256,35 +411,42 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 		fprintf(stderr, "pfsubmit: %s:%zu: %s/inet already listens on "
 		    "port %d%s; both would fail to bind. Use --listen with "
 		    "its address, or disable it first\n", m->cf.path,
-		    s->first + 1, s->field[MCF_SERVICE], port,
+		    s->first + 1, edit_q(s->field[MCF_SERVICE]), port,
 		    listen != NULL ? " on all addresses" : " on one address");
+		free(want);
+		return EX_PF_FAIL;
+	}
+	if (idx != -1 && line != 0) {
+		fprintf(stderr, "pfsubmit: %s:%zu: %s/inet is live already; "
+		    "--line chooses among commented-out entries only\n",
+		    m->cf.path, m->svc[idx].first + 1,
+		    edit_q(m->svc[idx].field[MCF_SERVICE]));
 		free(want);
 		return EX_PF_FAIL;
 	}
 
 	if (idx == -1) {
-		for (i = 0; i < m->nsvc && tpl == -1; i++) {
-			s = &m->svc[i];
-			if (s->enabled || mc_is_submission(s) != port ||
-			    strcmp(basename_of(s->field[MCF_COMMAND]),
-			    "smtpd") != 0)
-				continue;
-			host = host_of(s->field[MCF_SERVICE]);
-			if (strcmp(host, want) == 0)
-				tpl = (long)i;
-			free(host);
+		if ((tpl = pick_template(t, port, want, line)) == -2) {
+			free(want);
+			return EX_PF_FAIL;
 		}
 		if (tpl != -1) {
 			after = m->svc[tpl].first;
 			txn_note(t, "%s:%zu: uncommented %s/inet and its -o "
 			    "lines", m->cf.path, after + 1,
 			    m->svc[tpl].field[MCF_SERVICE]);
+			mk = mark_of(m, &m->svc[tpl], &mklen);
 			mce_uncomment(m, (size_t)tpl);
-			if (reparse(t) == -1)
-				goto bug;
+			/* The mark has done its work: the entry is as it was. */
+			if (mk != NULL) {
+				cf_line_delete(&m->cf, after - 1);
+				after--;
+			}
+			if (edit_reparse(t) == -1)
+				goto fail;
 			idx = find_at(m, after);
 		} else {
-			smtp = find_live(m, "smtp", "inet");
+			smtp = find_smtpd25(m);
 			if (listen != NULL && strchr(listen, ':') != NULL)
 				sname = xprintf("[%s]:%s", listen, svcname);
 			else if (listen != NULL)
@@ -295,8 +457,12 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 			f[MCF_TYPE] = "inet";
 			f[MCF_PRIVATE] = "n";
 			f[MCF_UNPRIV] = "-";
-			f[MCF_CHROOT] = smtp != -1 ?
-			    m->svc[smtp].field[MCF_CHROOT] : "n";
+			/* Only a y or n is copied from the file. */
+			f[MCF_CHROOT] = smtp != -1 && strcmp(m->svc[smtp].
+			    field[MCF_CHROOT], "y") == 0 ? "y" : "n";
+			if (smtp != -1 && strcmp(m->svc[smtp].field[MCF_CHROOT],
+			    "-") == 0)
+				f[MCF_CHROOT] = "-";
 			f[MCF_WAKEUP] = "-";
 			f[MCF_MAXPROC] = "-";
 			f[MCF_COMMAND] = "smtpd";
@@ -306,18 +472,20 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 			    m->cf.nlines - 1;
 			if (m->cf.nlines == 0)
 				after = (size_t)-1;
-			line = hdr;
-			mce_insert_lines(m, after, &line, 1);
+			text = hdr;
+			mce_insert_lines(m, after, &text, 1);
 			free(hdr);
 			after = after == (size_t)-1 ? 0 : after + 1;
-			if (reparse(t) == -1)
-				goto bug;
+			if (edit_reparse(t) == -1)
+				goto fail;
 			idx = find_at(m, after);
 			if (idx != -1)
-				txn_note(t, "%s:%zu: added %s/inet%s",
+				txn_note(t, "%s:%zu: added %s/inet%s%s%s",
 				    m->cf.path, after + 1,
 				    m->svc[idx].field[MCF_SERVICE],
-				    smtp != -1 ? " after smtp/inet" : "");
+				    smtp != -1 ? " after " : "",
+				    smtp != -1 ? m->svc[smtp].field[MCF_SERVICE] :
+				    "", smtp != -1 ? "/inet" : "");
 		}
 		if (idx == -1 || !m->svc[idx].enabled)
 			goto bug;
@@ -338,8 +506,8 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 		txn_note(t, "%s/inet: added %zu override%s",
 		    s->field[MCF_SERVICE], ntok, ntok == 1 ? "" : "s");
 		mce_add_overrides(m, (size_t)idx, toks, ntok);
-		if (reparse(t) == -1)
-			goto bug;
+		if (edit_reparse(t) == -1)
+			goto fail;
 	}
 	for (i = 0; i < ntok; i++)
 		free(toks[i]);
@@ -371,14 +539,15 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 	free(want);
 	return 0;
 bug:
+	fprintf(stderr, "pfsubmit: enable did not produce the service it "
+	    "should have; nothing written (this is a bug)\n");
+fail:
 	if (toks != NULL) {
 		for (i = 0; i < ntok; i++)
 			free(toks[i]);
 		free(toks);
 	}
 	free(want);
-	fprintf(stderr, "pfsubmit: enable did not produce the service it "
-	    "should have; nothing written (this is a bug)\n");
 	return EX_PF_FAIL;
 }
 
@@ -388,10 +557,13 @@ static int enable_noverify;
 static struct wire enable_wire;
 static struct vf_opts enable_vo;
 static const char *enable_passfile;
+static size_t enable_line;
 
 static void
 enable_opt(int ch, const char *arg)
 {
+	const char	*errstr;
+
 	switch (ch) {
 	case 'L':
 		enable_listen = arg;
@@ -414,7 +586,7 @@ enable_opt(int ch, const char *arg)
 	case 'H':
 		enable_wire.chain = arg;
 		break;
-	case 'N':
+	case 'W':
 		enable_noverify = 1;
 		break;
 	case 'U':
@@ -423,6 +595,15 @@ enable_opt(int ch, const char *arg)
 	case 'F':
 		enable_passfile = arg;
 		break;
+	case 'N':
+		enable_line = (size_t)strtonum(arg, 1, 100000000, &errstr);
+		if (errstr != NULL) {
+			fprintf(stderr, "pfsubmit: --line %s: %s; give the line "
+			    "number of a commented-out entry's header\n",
+			    edit_q(arg), errstr);
+			exit(EX_PF_FAIL);
+		}
+		break;
 	case 'P':
 		if (strcmp(arg, "modern") == 0)
 			enable_classic = 0;
@@ -430,7 +611,7 @@ enable_opt(int ch, const char *arg)
 			enable_classic = 1;
 		else {
 			fprintf(stderr, "pfsubmit: --profile %s: use modern "
-			    "or classic\n", arg);
+			    "or classic\n", edit_q(arg));
 			exit(EX_PF_FAIL);
 		}
 		break;
@@ -561,12 +742,13 @@ cmd_enable(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "listen", required_argument, NULL, 'L' },
+		{ "line", required_argument, NULL, 'N' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "sasl", required_argument, NULL, 'S' },
 		{ "cert", required_argument, NULL, 'C' },
 		{ "key", required_argument, NULL, 'K' },
 		{ "chain-file", required_argument, NULL, 'H' },
-		{ "no-verify", no_argument, NULL, 'N' },
+		{ "no-verify", no_argument, NULL, 'W' },
 		{ "user", required_argument, NULL, 'U' },
 		{ "password-file", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
@@ -582,6 +764,7 @@ cmd_enable(int argc, char **argv)
 	enable_passfile = NULL;
 	memset(&enable_wire, 0, sizeof(enable_wire));
 	memset(&enable_vo, 0, sizeof(enable_vo));
+	enable_line = 0;
 	n = cmd_getopt(argc, argv, c, NULL, lo, enable_opt);
 	if ((port = which_port(argc, argv, n, c)) == 0) {
 		q = vquote(argv[n], strlen(argv[n]), 60);
@@ -610,7 +793,7 @@ cmd_enable(int argc, char **argv)
 		explicit_bzero(pass, sizeof(pass));
 		return r;
 	}
-	r = do_enable(&t, port, enable_listen, enable_classic,
+	r = do_enable(&t, port, enable_listen, enable_classic, enable_line,
 	    opt.no_check ? NULL : &enable_wire);
 	/* Prove it: the service as a mail client meets it. */
 	svc = r == 0 ? enabled_service(&t, port, enable_listen) : NULL;
@@ -632,13 +815,32 @@ cmd_enable(int argc, char **argv)
 	return r;
 }
 
+/* is_smtpd25 - does service s receive mail on port 25? */
+static int
+is_smtpd25(const struct mc_service *s)
+{
+	char	*host, *port;
+	int	 n;
+
+	if (strcmp(s->field[MCF_TYPE], "inet") != 0 ||
+	    strcmp(basename_of(s->field[MCF_COMMAND]), "smtpd") != 0)
+		return 0;
+	n = mc_port_of(s->field[MCF_SERVICE], &host, &port);
+	free(host);
+	free(port);
+	return n == 25;
+}
+
 int
 cmd_disable(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("disable");
+	const struct mc_service *s;
 	struct mc_file	*m;
 	struct txn	 t;
-	char		*name = NULL, *type = NULL;
+	struct tm	*tm;
+	time_t		 now;
+	char		*name = NULL, *type = NULL, *mark, stamp[32];
 	size_t		 i;
 	int		 n, port, r, hit = 0;
 
@@ -648,15 +850,44 @@ cmd_disable(int argc, char **argv)
 			return EX_PF_FAIL;
 		split_spec(argv[n], &name, &type);
 	}
+	now = time(NULL);
+	if ((tm = gmtime(&now)) == NULL || strftime(stamp, sizeof(stamp),
+	    "%Y-%m-%dT%H:%M:%SZ", tm) == 0)
+		(void)strlcpy(stamp, "0000-00-00T00:00:00Z", sizeof(stamp));
 	if ((r = txn_begin(&t)) != 0) {
 		free(name);
 		free(type);
 		return r;
 	}
 	m = &t.c.master;
-	for (i = 0; i < m->nsvc; i++) {
-		const struct mc_service *s = &m->svc[i];
-
+	/* Refuse before anything changes: inbound mail stops with port 25. */
+	for (i = 0; i < m->nsvc && name != NULL; i++) {
+		s = &m->svc[i];
+		if (!s->enabled || strcmp(s->field[MCF_SERVICE], name) != 0 ||
+		    strcmp(s->field[MCF_TYPE], type) != 0 || !is_smtpd25(s))
+			continue;
+		if (!opt.force) {
+			fprintf(stderr, "pfsubmit: %s:%zu: %s/%s is the smtpd on "
+			    "port 25: disabling it stops all inbound mail; "
+			    "nothing written (--force disables it all the "
+			    "same)\n", m->cf.path, s->first + 1,
+			    edit_q(s->field[MCF_SERVICE]), edit_q(type));
+			txn_end(&t);
+			free(name);
+			free(type);
+			return EX_PF_FAIL;
+		}
+		txn_note(&t, "warning: %s/%s is the smtpd on port 25: inbound "
+		    "mail stops (--force)", s->field[MCF_SERVICE], type);
+	}
+	/*
+	 * From the last to the first: the mark line shifts the lines after
+	 * it, and the entries before it are not parsed again in between.
+	 */
+	mark = xprintf("%s%s; pfsubmit enable brings it back", DISABLED_MARK,
+	    stamp);
+	for (i = m->nsvc; i-- > 0;) {
+		s = &m->svc[i];
 		if (!s->enabled)
 			continue;
 		if (name != NULL ? strcmp(s->field[MCF_SERVICE], name) != 0 ||
@@ -666,13 +897,16 @@ cmd_disable(int argc, char **argv)
 		txn_note(&t, "%s:%zu: commented out %s/%s", m->cf.path,
 		    s->first + 1, s->field[MCF_SERVICE], s->field[MCF_TYPE]);
 		mce_comment_out(m, i);
+		mce_insert_lines(m, s->first == 0 ? (size_t)-1 : s->first - 1,
+		    &mark, 1);
 		hit = 1;
 	}
+	free(mark);
 	if (!hit)
 		txn_note(&t, "no live %s service to disable", name != NULL ?
 		    name : port == 587 ? "submission (port 587)" :
 		    "submissions (port 465)");
-	if (hit && reparse(&t) == -1)
+	if (hit && edit_reparse(&t) == -1)
 		r = EX_PF_FAIL;
 	else
 		r = txn_commit(&t);
@@ -683,14 +917,131 @@ cmd_disable(int argc, char **argv)
 }
 
 /*
- * set_override - set -o name=value on live service idx, in a form that
- * Postfix reads back as exactly value: name=value; { name = value } when
- * value has white space (Postfix 3.0 and later); or, with via (given, or
- * chosen when auto_via is set and braces are not an option), value goes
- * into main.cf as via and the override refers to it as $via.
+ * svc_port - the submission port a service argument names by its name
+ * (submission, submissions, smtps, 587, 465, host:587), or 0
  */
 static int
-set_override(struct txn *t, const char *svc, const char *name,
+svc_port(const char *name, const char *type, char **hostp)
+{
+	char	*port;
+	int	 n;
+
+	*hostp = NULL;
+	if (strcmp(type, "inet") != 0)
+		return 0;
+	n = mc_port_of(name, hostp, &port);
+	free(port);
+	if (n != 587 && n != 465) {
+		free(*hostp);
+		*hostp = NULL;
+		return 0;
+	}
+	return n;
+}
+
+/*
+ * edit_services - the live services an edit acts on: the one spec names
+ * ("name" or "name/type"), or, with spec NULL (--all), every live
+ * submission service.  A spec that names no live service but a port
+ * (submission, submissions or smtps, 587, 465, host:587) means the live
+ * service on that port, when there is exactly one.  *listp is allocated
+ * (indexes into the services).  Returns 0, or -1 after saying why.
+ */
+int
+edit_services(struct txn *t, const char *spec, size_t **listp, size_t *np)
+{
+	const struct mc_file *m = &t->c.master;
+	const struct mc_service *s;
+	struct buf	 names;
+	char		*sname, *stype, *host, *h;
+	size_t		*list = NULL, n = 0, i;
+	long		 idx;
+	int		 port;
+
+	*listp = NULL;
+	*np = 0;
+	if (spec == NULL) {
+		for (i = 0; i < m->nsvc; i++) {
+			if (!m->svc[i].enabled || mc_is_submission(&m->svc[i]) ==
+			    0)
+				continue;
+			list = xreallocarray(list, n + 1, sizeof(*list));
+			list[n++] = i;
+		}
+		if (n == 0) {
+			fprintf(stderr, "pfsubmit: %s: no live submission "
+			    "service (port 587 or 465); pfsubmit enable adds "
+			    "one\n", m->cf.path);
+			return -1;
+		}
+		*listp = list;
+		*np = n;
+		return 0;
+	}
+	split_spec(spec, &sname, &stype);
+	if ((idx = find_live(m, sname, stype)) != -1) {
+		list = xmalloc(sizeof(*list));
+		list[0] = (size_t)idx;
+		*listp = list;
+		*np = 1;
+		free(sname);
+		free(stype);
+		return 0;
+	}
+	buf_init(&names);
+	buf_adds(&names, "");
+	if ((port = svc_port(sname, stype, &host)) != 0) {
+		for (i = 0; i < m->nsvc; i++) {
+			s = &m->svc[i];
+			if (!s->enabled || mc_is_submission(s) != port)
+				continue;
+			h = host_of(s->field[MCF_SERVICE]);
+			if (*host == '\0' || strcmp(h, host) == 0) {
+				list = xreallocarray(list, n + 1,
+				    sizeof(*list));
+				list[n++] = i;
+				buf_printf(&names, "%s%s/inet (line %zu)",
+				    n > 1 ? ", " : "",
+				    edit_q(s->field[MCF_SERVICE]), s->first + 1);
+			}
+			free(h);
+		}
+		free(host);
+	}
+	if (n == 1) {
+		txn_note(t, "%s/%s: taken as %s/inet, the live service on "
+		    "port %d", sname, stype, m->svc[list[0]].field[MCF_SERVICE],
+		    port);
+	} else if (n > 1) {
+		fprintf(stderr, "pfsubmit: %s: %s/%s names no service, and %zu "
+		    "live services listen on port %d: %s; name one of them\n",
+		    m->cf.path, edit_q(sname), edit_q(stype), n, port, names.p);
+		free(list);
+		list = NULL;
+	} else
+		fprintf(stderr, "pfsubmit: %s: no live service %s/%s "
+		    "(pfsubmit show all lists them; pfsubmit enable adds "
+		    "submission)\n", m->cf.path, edit_q(sname), edit_q(stype));
+	buf_free(&names);
+	free(sname);
+	free(stype);
+	if (n != 1)
+		return -1;
+	*listp = list;
+	*np = 1;
+	return 0;
+}
+
+/*
+ * edit_set_override - set -o name=value on live service idx, in a form
+ * that Postfix reads back as exactly value: name=value; { name = value }
+ * when value has white space (Postfix 3.0 and later); or, with via
+ * (given, or chosen when auto_via is set and braces are not an option),
+ * value goes into main.cf as via and the override refers to it as $via.
+ * Returns 0, or an exit status after saying why.
+ */
+int
+edit_set_override(struct txn *t, size_t idx, const char *name,
     const char *value, const char *via, const char *auto_via)
 {
 	struct mc_file		*m = &t->c.master;
@@ -698,19 +1049,13 @@ set_override(struct txn *t, const char *svc, const char *name,
 	const struct mc_override *o;
 	const struct mp_param	*p;
 	char			*sname, *stype, *tok, *want;
-	size_t			 k;
-	long			 idx;
+	size_t			 k, nsvc;
 	int			 major, minor, space, same = 1, n;
 
-	split_spec(svc, &sname, &stype);
-	if ((idx = find_live(m, sname, stype)) == -1) {
-		fprintf(stderr, "pfsubmit: %s: no live service %s/%s (pfsubmit "
-		    "show all lists them; pfsubmit enable adds submission)\n",
-		    m->cf.path, sname, stype);
-		free(sname);
-		free(stype);
-		return EX_PF_FAIL;
-	}
+	s = &m->svc[idx];
+	sname = xstrdup(s->field[MCF_SERVICE]);
+	stype = xstrdup(s->field[MCF_TYPE]);
+	nsvc = m->nsvc;
 	space = arg_has_space(value);
 	if (via == NULL && space) {
 		if (conf_postfix_version(&t->c, &major, &minor) == 0 &&
@@ -765,12 +1110,18 @@ set_override(struct txn *t, const char *svc, const char *name,
 			same = 0;
 	}
 	if (n == 0)
-		mce_add_overrides(m, (size_t)idx, &tok, 1);
+		mce_add_overrides(m, idx, &tok, 1);
 	else if (!same)
-		(void)mce_set_override(m, (size_t)idx, name, tok);
-	if (reparse(t) == -1)
-		goto bug;
-	if ((idx = find_live(m, sname, stype)) == -1 ||
+		(void)mce_set_override(m, idx, name, tok);
+	if (edit_reparse(t) == -1) {
+		free(sname);
+		free(stype);
+		free(tok);
+		free(want);
+		return EX_PF_FAIL;
+	}
+	if (m->nsvc != nsvc || strcmp(m->svc[idx].field[MCF_SERVICE],
+	    sname) != 0 || strcmp(m->svc[idx].field[MCF_TYPE], stype) != 0 ||
 	    (o = mc_find_override(&m->svc[idx], name)) == NULL ||
 	    strcmp(o->value, want) != 0)
 		goto bug;
@@ -784,7 +1135,7 @@ set_override(struct txn *t, const char *svc, const char *name,
 	return 0;
 bug:
 	fprintf(stderr, "pfsubmit: the edit did not read back as -o %s=%s; "
-	    "nothing written (this is a bug)\n", name, want);
+	    "nothing written (this is a bug)\n", name, edit_q(want));
 	free(sname);
 	free(stype);
 	free(tok);
@@ -793,53 +1144,99 @@ bug:
 }
 
 static const char *via_param;
+static int all_services;
 
 static void
 via_opt(int ch, const char *arg)
 {
 	if (ch == 'v')
 		via_param = arg;
+	else if (ch == 'A')
+		all_services = 1;
 }
 
 static const struct option via_lo[] = {
 	{ "via-param", required_argument, NULL, 'v' },
+	{ "all", no_argument, NULL, 'A' },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const struct option all_lo[] = {
+	{ "all", no_argument, NULL, 'A' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * service_args - the service operand, or NULL with --all, which takes
+ * its place; then want more operands.  Returns the index of the first
+ * operand after the service.
+ */
+static int
+service_args(int argc, char **argv, int n, int want, const struct cmd *c,
+    const char **specp)
+{
+	if (all_services) {
+		if (argc - n != want)
+			cmd_usage(c);
+		*specp = NULL;
+		return n;
+	}
+	if (argc - n != want + 1)
+		cmd_usage(c);
+	if (arg_check_service(argv[n]) == -1)
+		exit(EX_PF_FAIL);
+	*specp = argv[n];
+	return n + 1;
+}
+
+/* set_each - edit_set_override on every service of the list */
+static int
+set_each(struct txn *t, const size_t *list, size_t nl, const char *name,
+    const char *value, const char *via, const char *auto_via)
+{
+	size_t	 i;
+	int	 r;
+
+	for (i = 0; i < nl; i++)
+		if ((r = edit_set_override(t, list[i], name, value, via,
+		    auto_via)) != 0)
+			return r;
+	return 0;
+}
 
 int
 cmd_set_restriction(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("set-restriction");
 	struct txn	 t;
+	const char	*spec;
 	char		*value, *name, *auto_via, *sname, *stype, *q;
-	size_t		 i;
+	size_t		 i, *list, nl;
 	int		 n, r, known = 0, port;
 
 	via_param = NULL;
+	all_services = 0;
 	n = cmd_getopt(argc, argv, c, NULL, via_lo, via_opt);
-	if (argc - n != 3)
-		cmd_usage(c);
-	if (arg_check_service(argv[n]) == -1)
-		return EX_PF_FAIL;
+	n = service_args(argc, argv, n, 2, c, &spec);
 	for (i = 0; restriction_classes[i] != NULL; i++)
-		if (strcmp(argv[n + 1], restriction_classes[i]) == 0)
+		if (strcmp(argv[n], restriction_classes[i]) == 0)
 			known = 1;
 	if (!known) {
-		q = vquote(argv[n + 1], strlen(argv[n + 1]), 40);
+		q = vquote(argv[n], strlen(argv[n]), 40);
 		fprintf(stderr, "pfsubmit: unknown restriction class \"%s\": "
 		    "use client, helo, sender, relay, recipient, data, "
 		    "end_of_data or etrn\n", q);
 		free(q);
 		return EX_PF_FAIL;
 	}
-	if (arg_check_value(argv[n + 2], "restriction", 0) == -1)
+	if (arg_check_value(argv[n + 1], "restriction", 0) == -1)
 		return EX_PF_FAIL;
 	if (via_param != NULL && arg_check_name(via_param, "--via-param") ==
 	    -1)
 		return EX_PF_FAIL;
-	value = trim(argv[n + 2]);
-	name = xprintf("smtpd_%s_restrictions", argv[n + 1]);
-	split_spec(argv[n], &sname, &stype);
+	value = trim(argv[n + 1]);
+	name = xprintf("smtpd_%s_restrictions", argv[n]);
+	split_spec(spec != NULL ? spec : "submission", &sname, &stype);
 	port = 0;
 	if (strcmp(stype, "inet") == 0) {
 		struct mc_service fake;
@@ -850,27 +1247,30 @@ cmd_set_restriction(int argc, char **argv)
 		port = mc_is_submission(&fake);
 	}
 	if (port != 0)
-		auto_via = xprintf("mua_%s_restrictions", argv[n + 1]);
+		auto_via = xprintf("mua_%s_restrictions", argv[n]);
 	else {
 		for (i = 0; sname[i] != '\0'; i++)
 			if (!((sname[i] >= 'a' && sname[i] <= 'z') ||
 			    (sname[i] >= 'A' && sname[i] <= 'Z') ||
 			    (sname[i] >= '0' && sname[i] <= '9')))
 				sname[i] = '_';
-		auto_via = xprintf("%s_%s_restrictions", sname, argv[n + 1]);
+		auto_via = xprintf("%s_%s_restrictions", sname, argv[n]);
 		/* A service called "smtpd" would give the override's name. */
 		if (strcmp(auto_via, name) == 0) {
 			free(auto_via);
 			auto_via = xprintf("pfsubmit_%s_%s_restrictions",
-			    sname, argv[n + 1]);
+			    sname, argv[n]);
 		}
 	}
 	free(sname);
 	free(stype);
 	if ((r = txn_begin(&t)) == 0) {
-		if ((r = set_override(&t, argv[n], name, value, via_param,
+		if (edit_services(&t, spec, &list, &nl) == -1)
+			r = EX_PF_FAIL;
+		else if ((r = set_each(&t, list, nl, name, value, via_param,
 		    auto_via)) == 0)
 			r = txn_commit(&t);
+		free(list);
 		txn_end(&t);
 	}
 	free(value);
@@ -890,7 +1290,7 @@ split_assignment(const char *arg, char **name, char **value)
 		return -1;
 	if ((eq = strchr(arg, '=')) == NULL) {
 		fprintf(stderr, "pfsubmit: \"%s\": missing '='; write "
-		    "name=value\n", arg);
+		    "name=value\n", edit_q(arg));
 		return -1;
 	}
 	n = xstrndup(arg, (size_t)(eq - arg));
@@ -914,24 +1314,27 @@ cmd_set(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("set");
 	struct txn	 t;
+	const char	*spec;
 	char		*name, *value;
+	size_t		*list, nl;
 	int		 n, r;
 
 	via_param = NULL;
+	all_services = 0;
 	n = cmd_getopt(argc, argv, c, NULL, via_lo, via_opt);
-	if (argc - n != 2)
-		cmd_usage(c);
-	if (arg_check_service(argv[n]) == -1)
-		return EX_PF_FAIL;
+	n = service_args(argc, argv, n, 1, c, &spec);
 	if (via_param != NULL && arg_check_name(via_param, "--via-param") ==
 	    -1)
 		return EX_PF_FAIL;
-	if (split_assignment(argv[n + 1], &name, &value) == -1)
+	if (split_assignment(argv[n], &name, &value) == -1)
 		return EX_PF_FAIL;
 	if ((r = txn_begin(&t)) == 0) {
-		if ((r = set_override(&t, argv[n], name, value, via_param,
+		if (edit_services(&t, spec, &list, &nl) == -1)
+			r = EX_PF_FAIL;
+		else if ((r = set_each(&t, list, nl, name, value, via_param,
 		    NULL)) == 0)
 			r = txn_commit(&t);
+		free(list);
 		txn_end(&t);
 	}
 	free(name);
@@ -943,40 +1346,49 @@ int
 cmd_unset(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("unset");
+	const struct mc_service *s;
 	struct txn	 t;
-	char		*sname, *stype;
-	long		 idx;
+	const char	*spec, *pname;
+	size_t		*list = NULL, nl, i;
 	int		 n, r;
 
-	n = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
-	if (argc - n != 2)
-		cmd_usage(c);
-	if (arg_check_service(argv[n]) == -1 ||
-	    arg_check_name(argv[n + 1], "parameter name") == -1)
+	all_services = 0;
+	n = cmd_getopt(argc, argv, c, NULL, all_lo, via_opt);
+	n = service_args(argc, argv, n, 1, c, &spec);
+	pname = argv[n];
+	if (arg_check_name(pname, "parameter name") == -1)
 		return EX_PF_FAIL;
 	if ((r = txn_begin(&t)) != 0)
 		return r;
-	split_spec(argv[n], &sname, &stype);
-	if ((idx = find_live(&t.c.master, sname, stype)) == -1) {
-		fprintf(stderr, "pfsubmit: %s: no live service %s/%s\n",
-		    t.c.master.cf.path, sname, stype);
+	if (edit_services(&t, spec, &list, &nl) == -1) {
 		r = EX_PF_FAIL;
-	} else if (mce_remove_override(&t.c.master, (size_t)idx,
-	    argv[n + 1]) == 0) {
-		txn_note(&t, "%s/%s has no -o %s", sname, stype, argv[n + 1]);
-		r = txn_commit(&t);
-	} else if (reparse(&t) == -1 ||
-	    (idx = find_live(&t.c.master, sname, stype)) == -1 ||
-	    mc_find_override(&t.c.master.svc[idx], argv[n + 1]) != NULL) {
-		fprintf(stderr, "pfsubmit: -o %s is still there after "
-		    "removing it; nothing written (this is a bug)\n",
-		    argv[n + 1]);
-		r = EX_PF_FAIL;
-	} else
-		r = txn_commit(&t);
+		goto out;
+	}
+	/* The service count stays: the indexes hold across the edits. */
+	for (i = 0; i < nl; i++) {
+		s = &t.c.master.svc[list[i]];
+		if (mce_remove_override(&t.c.master, list[i], pname) == 0) {
+			txn_note(&t, "%s/%s has no -o %s", s->field[MCF_SERVICE],
+			    s->field[MCF_TYPE], pname);
+			continue;
+		}
+		if (edit_reparse(&t) == -1) {
+			r = EX_PF_FAIL;
+			goto out;
+		}
+		if (mc_find_override(&t.c.master.svc[list[i]], pname) !=
+		    NULL) {
+			fprintf(stderr, "pfsubmit: -o %s is still there after "
+			    "removing it; nothing written (this is a bug)\n",
+			    pname);
+			r = EX_PF_FAIL;
+			goto out;
+		}
+	}
+	r = txn_commit(&t);
+out:
+	free(list);
 	txn_end(&t);
-	free(sname);
-	free(stype);
 	return r;
 }
 
@@ -1023,7 +1435,9 @@ param_set(int argc, char **argv)
 			    "the last one wins", t.c.main.cf.path,
 			    t.c.main.par[i].line + 1, name);
 	(void)mpe_set(&t.c.main, name, value);
-	if (reparse(&t) == -1 || (p = mp_get(&t.c.main, name)) == NULL ||
+	if (edit_reparse(&t) == -1)
+		r = EX_PF_FAIL;
+	else if ((p = mp_get(&t.c.main, name)) == NULL ||
 	    strcmp(p->value, value) != 0) {
 		fprintf(stderr, "pfsubmit: %s did not read back as set; "
 		    "nothing written (this is a bug)\n", name);
@@ -1052,7 +1466,9 @@ param_unset(int argc, char **argv)
 		return r;
 	if (mpe_unset(&t.c.main, argv[n]) == 0)
 		txn_note(&t, "%s does not set %s", t.c.main.cf.path, argv[n]);
-	if (reparse(&t) == -1 || mp_get(&t.c.main, argv[n]) != NULL) {
+	if (edit_reparse(&t) == -1)
+		r = EX_PF_FAIL;
+	else if (mp_get(&t.c.main, argv[n]) != NULL) {
 		fprintf(stderr, "pfsubmit: %s is still set after removing it; "
 		    "nothing written (this is a bug)\n", argv[n]);
 		r = EX_PF_FAIL;

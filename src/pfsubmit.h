@@ -655,7 +655,13 @@ int	 cmd_rollback(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_relayhost(int, char **);
+int	 cmd_sender_domains(int, char **);
 
+const char *edit_q(const char *);
+int	 edit_reparse(struct txn *);
+int	 edit_services(struct txn *, const char *, size_t **, size_t *);
+int	 edit_set_override(struct txn *, size_t, const char *, const char *,
+	    const char *, const char *);
 int	 open_conf(struct conf *, int);
 char	*fold_ws(const char *);
 int	 param_set(int, char **);

@@ -3,6 +3,8 @@
  * before any file is touched, and each refusal is one line on stderr.
  */
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +332,119 @@ has_space_finds_any_white_space(void **state)
 	assert_int_equal(arg_has_space("caf\xc3\xa9\xa0"), 0);
 }
 
+/* path_refuses_what_main_cf_would_split - arg_check_path */
+static void
+path_refuses_what_main_cf_would_split(void **state)
+{
+	static const char *const bad[] = { "/a b/postfix", "/a\tb",
+	    "/a,b", "/a$b", "/a{b", "/a}b", "/a\"b", "/a\nmynetworks = x",
+	    "/a\rb", "/a\x1b[31mb", "#/x" };
+	static const char *const good[] = { "/etc/postfix",
+	    "/srv/mail-1/postfix.d", "/x/a:b/c", "/x/a+b@c=d%e" };
+	size_t	 i;
+	char	*err;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		capture_begin();
+		assert_int_equal(arg_check_path(bad[i], "-c"), -1);
+		err = capture_end();
+		assert_non_null(strstr(err, "pfsubmit: -c \""));
+		assert_null(strchr(err, '\x1b'));
+		assert_int_equal(strchr(err, '\n') - err + 1, strlen(err));
+		free(err);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(arg_check_path(good[i], "-c"), 0);
+}
+
+/* secret_from - arg_read_secret on a file with data; the message */
+static int
+secret_from(const char *data, size_t len, mode_t mode, char *pass,
+    size_t size, char **errp)
+{
+	char	*dir, *p;
+	int	 r;
+
+	dir = t_tmpdir();
+	t_write(dir, "pw", data, len);
+	p = xprintf("%s/pw", dir);
+	assert_int_equal(chmod(p, mode), 0);
+	capture_begin();
+	r = arg_read_secret(p, pass, size);
+	*errp = capture_end();
+	free(p);
+	t_rmdir(dir);
+	free(dir);
+	return r;
+}
+
+/* secret_refuses_cr_fifo_and_empty - issue 12 item 15, 13 item 10 */
+static void
+secret_refuses_cr_fifo_and_empty(void **state)
+{
+	static const struct {
+		const char	*data;
+		const char	*why;	/* NULL: accepted as "pw" */
+	} c[] = {
+		{ "pw\n", NULL },
+		{ "pw", NULL },
+		{ "pw\r\n", NULL },
+		{ "pw\r\nnext\r\n", NULL },
+		{ "p\rw\n", "carriage return (CR); refused rather than cut" },
+		{ "pw\r", "carriage return (CR)" },
+		{ "", "is empty; its first line must be the password" },
+		{ "\n", "the first line is empty" },
+		{ "\r\n", "the first line is empty" },
+	};
+	char	 pass[64], *err, *dir, *p;
+	size_t	 i;
+	int	 r;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		r = secret_from(c[i].data, strlen(c[i].data), 0600, pass,
+		    sizeof(pass), &err);
+		if (c[i].why == NULL) {
+			assert_int_equal(r, 0);
+			assert_string_equal(pass, "pw");
+			assert_string_equal(err, "");
+		} else {
+			assert_int_equal(r, -1);
+			if (strstr(err, c[i].why) == NULL)
+				fail_msg("case %zu: %s", i, err);
+		}
+		free(err);
+	}
+	/* Others may read it: a warning, and the password all the same. */
+	r = secret_from("pw\n", 3, 0644, pass, sizeof(pass), &err);
+	assert_int_equal(r, 0);
+	assert_non_null(strstr(err, "readable by everyone; chmod 600 it"));
+	free(err);
+	r = secret_from("pw\n", 3, 0640, pass, sizeof(pass), &err);
+	assert_non_null(strstr(err, "readable by its group"));
+	free(err);
+	/* A FIFO is refused at once: nobody writes to this one. */
+	dir = t_tmpdir();
+	p = xprintf("%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	capture_begin();
+	assert_int_equal(arg_read_secret(p, pass, sizeof(pass)), -1);
+	err = capture_end();
+	assert_non_null(strstr(err, "not a regular file (a FIFO or a device "
+	    "is refused)"));
+	free(err);
+	free(p);
+	t_rmdir(dir);
+	free(dir);
+	capture_begin();
+	assert_int_equal(arg_read_secret("/dev/null", pass, sizeof(pass)),
+	    -1);
+	err = capture_end();
+	assert_non_null(strstr(err, "not a regular file"));
+	free(err);
+}
+
 int
 main(void)
 {
@@ -351,6 +466,8 @@ main(void)
 		cmocka_unit_test(value_error_says_how_to_write_a_dollar),
 		cmocka_unit_test(raw_value_skips_the_dollar_check_only),
 		cmocka_unit_test(has_space_finds_any_white_space),
+		cmocka_unit_test(path_refuses_what_main_cf_would_split),
+		cmocka_unit_test(secret_refuses_cr_fifo_and_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

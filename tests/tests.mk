@@ -4,6 +4,7 @@
 #   unit-asan		the same under AddressSanitizer and UBSan
 #   cli		golden and behaviour tests of the command line
 #   cli-more	verify, relayhost, help and usage, defaults, reload
+#   edit		sender-domains, --all, enable after disable, quoting
 #   differential	pfsubmit's reading against postconf's, on every fixture
 #   generated		seeded random files: round trip, and against postconf
 #   corpus		real master.cf/main.cf of mail-server projects: against
@@ -95,6 +96,9 @@ cli-more: $(PROG)
 	$(PYTHON) tests/cli_more_test.py
 	$(PYTHON) tests/verify_test.py
 
+edit: $(PROG)
+	$(PYTHON) tests/edit_test.py
+
 differential: $(PROG) build/pftool
 	$(PYTHON) tests/differential.py
 
@@ -108,6 +112,7 @@ live: $(PROG)
 	sh tests/live/run.sh
 	sh tests/live/wire.sh
 	sh tests/live/check.sh
+	sh tests/live/edit.sh
 
 ansible: $(PROG)
 	sh tests/ansible_test.sh
@@ -140,9 +145,9 @@ check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli cli-more differential generated corpus \
-    fuzz-short live ansible install-test crash
+check-all: all unit unit-asan cli cli-more edit differential generated \
+    corpus fuzz-short live ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check-compat check check-all unit unit-asan cli cli-more \
+.PHONY: check-compat check check-all unit unit-asan cli cli-more edit \
     differential generated corpus live ansible install-test deb-test crash
