@@ -62,7 +62,7 @@ PROBE_USER_CPPFLAGS:=	$(CPPFLAGS)
 # Goals that need no probe: they clean, read the manual, or install the
 # libraries first and then run make again.
 NOCONFIG_GOALS=	clean lint check demo deb-test coverage analyze cross \
-		cross-tools check-compat
+		cross-tools check-compat probe-test
 ifeq ($(MAKECMDGOALS),)
 NEED_CONFIG=	1
 endif

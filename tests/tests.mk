@@ -126,6 +126,11 @@ check-compat:
 	    (cd $(COMPAT_TREE) && tar -xf -)
 	$(MAKE) -C $(COMPAT_TREE) COMPAT=all WERROR=1 unit cli cli-more
 
+# The probe: a missing library named before anything compiles, and
+# COMPAT's choice of compat/ files.
+probe-test:
+	MAKE="$(MAKE)" sh tests/probe_test.sh
+
 # make check installs (as root) or names what is missing, then runs every
 # suite in a fresh make, which sees the libraries just installed.
 check:
@@ -136,5 +141,5 @@ check-all: all unit unit-asan cli cli-more differential generated fuzz-short liv
     ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check-compat check check-all unit unit-asan cli cli-more differential generated live \
+.PHONY: check-compat probe-test check check-all unit unit-asan cli cli-more differential generated live \
     ansible install-test deb-test crash
