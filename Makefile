@@ -6,6 +6,11 @@
 #			and the live suite when run as root)
 # make install		PREFIX, DESTDIR, BINDIR, MANDIR, COMPLETIONDIR are
 #			honoured
+# make COMPAT=all	the build macOS and the BSDs get: every compat/ file
+# make check-compat	the unit and CLI suites against that build
+# make cross		compiled and linked for macOS and musl
+#
+# GNU make only: gmake on the BSDs.
 
 PROG=		pfsubmit
 VERSION=	0.1.0

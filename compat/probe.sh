@@ -7,7 +7,10 @@
 #   CC, CFLAGS, CPPFLAGS, LDFLAGS	as the build will use them
 #   PKG_CONFIG				default pkg-config
 #   LIBBSD=yes|no			use libbsd-overlay (yes: it must be there)
-#   COMPAT=all | a list of names	force compat/ files on (names as below)
+#   COMPAT=all | a list of names	force these on: reallocarray closefrom
+#					explicit_bzero pipe2 strtonum strlcpy
+#					strlcat progname strvis vis_h
+#					sock_cloexec
 #   OPENSSL_CFLAGS, OPENSSL_LIBS	when set, taken as they are
 #   CONFIG_KEY				written out as CONFIG_MADE_FOR
 #
