@@ -131,6 +131,8 @@ check-compat:
 probe-test:
 	MAKE="$(MAKE)" sh tests/probe_test.sh
 
+.PHONY: check-compat probe-test
+
 # make check installs (as root) or names what is missing, then runs every
 # suite in a fresh make, which sees the libraries just installed.
 check:
@@ -141,5 +143,5 @@ check-all: all unit unit-asan cli cli-more differential generated fuzz-short liv
     ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check-compat probe-test check check-all unit unit-asan cli cli-more differential generated live \
+.PHONY: check check-all unit unit-asan cli cli-more differential generated live \
     ansible install-test deb-test crash
