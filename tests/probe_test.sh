@@ -64,7 +64,7 @@ out=$("$MAKE" -C "$tree" PKG_CONFIG="sh $tree/build-fakes.sh pkg-config" \
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$(objects)" -eq 0 ] &&
     printf '%s\n' "$out" | grep -q \
-    '^OpenSSL 1.1.1 or later is needed: apt-get install libssl-dev'
+    '^OpenSSL 3.0 or later is needed: apt-get install libssl-dev'
 then
 	ok "no OpenSSL: stops before any object, with the apt-get line"
 else
