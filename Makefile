@@ -6,6 +6,11 @@
 #			and the live suite when run as root)
 # make install		PREFIX, DESTDIR, BINDIR, MANDIR, COMPLETIONDIR and
 #			ANSIBLE_MODULEDIR are honoured
+# make COMPAT=all	the build macOS and the BSDs get: every compat/ file
+# make check-compat	the unit and CLI suites against that build
+# make cross		compiled and linked for macOS and musl
+#
+# GNU make only: gmake on the BSDs.
 
 PROG=		pfsubmit
 VERSION=	0.1.0
@@ -64,7 +69,7 @@ PROBE_USER_CPPFLAGS:=	$(CPPFLAGS)
 # Goals that need no probe: they clean, read the manual, or install the
 # libraries first and then run make again.
 NOCONFIG_GOALS=	clean lint check demo deb-test coverage analyze cross \
-		cross-tools check-compat
+		cross-tools check-compat probe-test
 ifeq ($(MAKECMDGOALS),)
 NEED_CONFIG=	1
 endif

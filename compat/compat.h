@@ -20,11 +20,12 @@
  *
  * compat/probe.sh decides, before anything compiles, which of the
  * NEED_* macros below the build defines; with none of them defined this
- * header changes nothing.  Each missing function comes from a file of
- * its own, compat/<name>.c, under a compat_ name, and NEED_<NAME> makes
- * the OpenBSD name a macro for it.  So a declaration the platform has
- * anyway (glibc's closefrom returns void, OpenBSD's int) never clashes,
- * and the unit tests call every compat function on every platform.
+ * header only supplies SOCK_CLOEXEC where the system has none.  Each
+ * missing function comes from a file of its own, compat/<name>.c, under
+ * a compat_ name, and NEED_<NAME> makes the OpenBSD name a macro for
+ * it.  So a declaration the platform has anyway (glibc's closefrom
+ * returns void, OpenBSD's int) never clashes, and the unit tests call
+ * every compat function on every platform.
  */
 
 #ifndef COMPAT_H

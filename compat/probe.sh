@@ -7,7 +7,10 @@
 #   CC, CFLAGS, CPPFLAGS, LDFLAGS	as the build will use them
 #   PKG_CONFIG				default pkg-config
 #   LIBBSD=yes|no			use libbsd-overlay (yes: it must be there)
-#   COMPAT=all | a list of names	force compat/ files on (names as below)
+#   COMPAT=all | a list of names	force these on: reallocarray closefrom
+#					explicit_bzero pipe2 strtonum strlcpy
+#					strlcat progname strvis vis_h
+#					sock_cloexec
 #   OPENSSL_CFLAGS, OPENSSL_LIBS	when set, taken as they are
 #   CONFIG_KEY				written out as CONFIG_MADE_FOR
 #
@@ -56,8 +59,8 @@ if [ -z "${OPENSSL_CFLAGS+set}" ] && [ -z "${OPENSSL_LIBS+set}" ]; then
 	cat > "$tmp/openssl.c" <<'EOF'
 #include <openssl/opensslv.h>
 #include <openssl/ssl.h>
-#if OPENSSL_VERSION_NUMBER < 0x10101000L
-#error OpenSSL 1.1.1 or later is needed
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#error OpenSSL 3.0 or later is needed
 #endif
 int
 main(void)
@@ -65,7 +68,7 @@ main(void)
 	return OPENSSL_init_ssl(0, NULL) == 1 ? 0 : 1;
 }
 EOF
-	if $PKG_CONFIG --atleast-version=1.1.1 openssl 2>/dev/null; then
+	if $PKG_CONFIG --atleast-version=3.0.0 openssl 2>/dev/null; then
 		OPENSSL_CFLAGS=$($PKG_CONFIG --cflags openssl)
 		OPENSSL_LIBS=$($PKG_CONFIG --libs openssl)
 	else
@@ -74,10 +77,10 @@ EOF
 		try openssl ||
 		    case $(uname -s) in
 		    Linux)
-			die "OpenSSL 1.1.1 or later is needed: apt-get" \
+			die "OpenSSL 3.0 or later is needed: apt-get" \
 			    "install libssl-dev (or: make check, as root)" ;;
 		    *)
-			die "OpenSSL 1.1.1 or later is needed, with" \
+			die "OpenSSL 3.0 or later is needed, with" \
 			    "pkg-config: see README.md, Building" ;;
 		    esac
 		xlibs=

@@ -139,6 +139,13 @@ check-compat:
 	    (cd $(COMPAT_TREE) && tar -xf -)
 	$(MAKE) -C $(COMPAT_TREE) COMPAT=all WERROR=1 unit cli cli-more
 
+# The probe: a missing library named before anything compiles, and
+# COMPAT's choice of compat/ files.
+probe-test:
+	MAKE="$(MAKE)" sh tests/probe_test.sh
+
+.PHONY: check-compat probe-test
+
 # make check installs (as root) or names what is missing, then runs every
 # suite in a fresh make, which sees the libraries just installed.
 check:
