@@ -1543,8 +1543,9 @@ rule_tls_files(struct lint *l)
 	const struct mc_service *s;
 	const struct cf_file *f;
 	char		*chain, *cert, *key, *host, *w, *c2, *k2;
-	const char	*p;
-	size_t		 i, line;
+	char		**files = NULL;
+	const char	*p, *pc, *pk;
+	size_t		 i, k, nf, line;
 
 	for (i = 0; i < l->c->master.nsvc; i++) {
 		s = &l->c->master.svc[i];
@@ -1554,12 +1555,25 @@ rule_tls_files(struct lint *l)
 		chain = effective(l, s, "smtpd_tls_chain_files");
 		cert = effective(l, s, "smtpd_tls_cert_file");
 		key = effective(l, s, "smtpd_tls_key_file");
-		/* Each chain file holds a key and the certificates after. */
-		for (p = chain; (w = next_word(&p)) != NULL; free(w)) {
-			c2 = in_queue(l, s, w);
-			tls_pair(l, s, "smtpd_tls_chain_files", c2, c2, host);
-			free(c2);
+		/*
+		 * The files are one concatenated PEM stream: each key
+		 * directly followed by its certificate chain, in one
+		 * file or in the next.
+		 */
+		nf = 0;
+		for (p = chain; (w = next_word(&p)) != NULL; nf++) {
+			files = xreallocarray(files, nf + 1, sizeof(*files));
+			files[nf] = in_queue(l, s, w);
+			free(w);
 		}
+		for (k = 0; k < nf;) {
+			k = probe_chain_next(files, nf, k, &pc, &pk);
+			tls_pair(l, s, "smtpd_tls_chain_files", pc, pk, host);
+		}
+		for (k = 0; k < nf; k++)
+			free(files[k]);
+		free(files);
+		files = NULL;
 		if (*chain == '\0' && *cert != '\0' &&
 		    strcasecmp(cert, "none") != 0) {
 			c2 = in_queue(l, s, cert);

@@ -721,6 +721,9 @@ char	*probe_path(const char *);
 const struct probe_file *probe_file(const char *);
 const struct probe_auth *probe_dovecot(const char *);
 const struct probe_tls *probe_tls(const char *, const char *, const char *);
+int	 probe_pem_has(const char *, int);
+size_t	 probe_chain_next(char *const *, size_t, size_t, const char **,
+	    const char **);
 const struct probe_cyrus *probe_cyrus(const char *, const char *);
 int	 probe_postconf_has(const char *, int, const char *);
 

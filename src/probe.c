@@ -523,6 +523,63 @@ open_pem(struct probe_tls *t, const char *path, const char *what)
 }
 
 /*
+ * probe_pem_has - does the PEM file at path (under the root) hold a
+ * private key (key 1) or a certificate (key 0)?  A file that cannot be
+ * read holds neither; probe_tls says why.
+ */
+int
+probe_pem_has(const char *path, int key)
+{
+	EVP_PKEY	*k;
+	X509		*x;
+	BIO		*bio;
+	char		*p;
+	int		 r = 0;
+
+	p = probe_path(path);
+	bio = BIO_new_file(p, "r");
+	free(p);
+	if (bio == NULL) {
+		ERR_clear_error();
+		return 0;
+	}
+	if (key) {
+		if ((k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) !=
+		    NULL)
+			r = 1;
+		EVP_PKEY_free(k);
+	} else {
+		if ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+			r = 1;
+		X509_free(x);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	return r;
+}
+
+/*
+ * probe_chain_next - of the files of an smtpd_tls_chain_files list,
+ * which Postfix reads as one concatenated file (each key directly
+ * followed by its certificate chain), the pair that begins at files[i]:
+ * the key's file, and the file of its certificate (the same file when
+ * it holds one, else the next).  Returns the index after the pair.
+ */
+size_t
+probe_chain_next(char *const *files, size_t n, size_t i, const char **certp,
+    const char **keyp)
+{
+	*keyp = files[i];
+	*certp = files[i];
+	if (i + 1 < n && probe_pem_has(files[i], 1) &&
+	    !probe_pem_has(files[i], 0)) {
+		*certp = files[i + 1];
+		return i + 2;
+	}
+	return i + 1;
+}
+
+/*
  * probe_tls - load the certificate (the first in cert) and the private
  * key (the first in key) as smtpd would, and say what is wrong: a file
  * missing or unreadable, no certificate or key in it, a key that does

@@ -414,6 +414,39 @@ tls_ok(const char *cert, const char *key, const char *host, char **why)
 	return 1;
 }
 
+/*
+ * chain_ok - does every key and certificate of an smtpd_tls_chain_files
+ * list load, each key with the certificate after it?
+ */
+static int
+chain_ok(const char *list, const char *host)
+{
+	const char	*p, *e, *cert, *key;
+	char		**files = NULL;
+	size_t		 n = 0, i;
+	int		 ok = 1;
+
+	for (p = list; *p != '\0'; p = e) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ',' && *e != ' ' &&
+		    *e != '\t'; e++)
+			;
+		files = xreallocarray(files, n + 1, sizeof(*files));
+		files[n++] = xstrndup(p, (size_t)(e - p));
+	}
+	for (i = 0; i < n && ok;) {
+		i = probe_chain_next(files, n, i, &cert, &key);
+		ok = tls_ok(cert, key, host, NULL);
+	}
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	return ok && n > 0;
+}
+
 /* set_pair - the certificate and key on the service, as Postfix takes them */
 static void
 set_pair(struct conf *c, struct wire *w, const char *cert, const char *key)
@@ -521,9 +554,8 @@ plan_tls(struct conf *c, const struct mc_service *s, struct wire *w,
 		free(key);
 		key = xstrdup(cert);
 	}
-	/* The first file of a chain list holds the key, or both. */
 	if (*chain != '\0')
-		have = tls_ok(chain, chain, host, NULL);
+		have = chain_ok(chain, host);
 	else
 		have = *cert != '\0' && tls_ok(cert, key, host, NULL);
 	if (have) {

@@ -250,6 +250,29 @@ tls_main_cf_kept(void **state)
 	free(main_cf);
 }
 
+/*
+ * smtpd_tls_chain_files with the key and its certificate in two files,
+ * one after the other, is one chain, as Postfix reads it: kept.
+ */
+static void
+tls_chain_in_two_files_kept(void **state)
+{
+	struct w	 t;
+
+	(void)state;
+	setup_conf(&t, "myhostname = mail.example\n"
+	    "smtpd_tls_chain_files = /etc/postfix/k.pem, /etc/postfix/c.pem\n");
+	mkdirs(t.root, "/etc/postfix");
+	mkcert(t.root, "/etc/postfix/c.pem", "/etc/postfix/k.pem",
+	    "mail.example", 30);
+	t.w.sasl = "none";
+	assert_int_equal(wire_plan(&t.c, submission(&t.c), &t.w, &t.notes,
+	    &t.d), 0);
+	assert_int_equal(t.w.n, 0);
+	assert_true(notes_have(&t.notes, "kept"));
+	teardown_conf(&t);
+}
+
 /* --cert and --key: checked first, refused when they do not match. */
 static void
 tls_given(void **state)
@@ -342,6 +365,7 @@ main(void)
 		cmocka_unit_test(tls_from_certbot),
 		cmocka_unit_test(tls_snakeoil_fallback),
 		cmocka_unit_test(tls_main_cf_kept),
+		cmocka_unit_test(tls_chain_in_two_files_kept),
 		cmocka_unit_test(tls_given),
 		cmocka_unit_test(sasl_dovecot_block),
 		cmocka_unit_test(sasl_none_found),
