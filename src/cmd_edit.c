@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "pfsubmit.h"
@@ -217,33 +218,47 @@ trim(const char *s)
  * warn_setup - say what main.cf lacks for the service to be of use.
  */
 static void
-warn_setup(struct txn *t, int tls)
+warn_setup(struct txn *t, const struct mc_service *s)
 {
-	struct exp_result	 a, b;
+	struct exp_result	 res;
+	const struct mc_override *o;
 	const struct mp_param	*p;
-	const char		*v;
+	const char *const names[] = { "smtpd_tls_security_level",
+	    "smtpd_tls_wrappermode", "smtpd_enforce_tls",
+	    "smtpd_tls_cert_file", "smtpd_tls_chain_files" };
+	char			*v[5];
+	const char		*raw;
+	size_t			 k;
+	int			 tls;
 
-	if (tls) {
-		p = mp_get(&t->c.main, "smtpd_tls_cert_file");
-		v = p != NULL ? p->value : conf_default(&t->c,
-		    "smtpd_tls_cert_file");
-		conf_expand_main(&t->c, v != NULL ? v : "", &a);
-		p = mp_get(&t->c.main, "smtpd_tls_chain_files");
-		v = p != NULL ? p->value : conf_default(&t->c,
-		    "smtpd_tls_chain_files");
-		conf_expand_main(&t->c, v != NULL ? v : "", &b);
-		if (*a.text == '\0' && *b.text == '\0')
-			txn_note(t, "warning: main.cf sets no server "
-			    "certificate (smtpd_tls_cert_file and "
-			    "smtpd_tls_key_file, or smtpd_tls_chain_files): "
-			    "clients cannot start TLS, so they cannot log in");
-		exp_result_free(&a);
-		exp_result_free(&b);
-	} else
-		txn_note(t, "warning: the classic profile does not require "
-		    "TLS: passwords may cross the network in clear text "
-		    "unless a certificate and smtpd_tls_security_level are "
-		    "set");
+	/* Each as the service sees it: its override, main.cf, default. */
+	for (k = 0; k < 5; k++) {
+		if ((o = mc_find_override(s, names[k])) != NULL)
+			raw = o->value;
+		else if ((p = mp_get(&t->c.main, names[k])) != NULL)
+			raw = p->value;
+		else if ((raw = conf_default(&t->c, names[k])) == NULL)
+			raw = "";
+		conf_expand_service(&t->c, s, raw, &res);
+		v[k] = xstrdup(res.error != NULL ? raw : res.text);
+		exp_result_free(&res);
+	}
+	/* smtpd_enforce_tls counts only while the level is empty. */
+	tls = strcasecmp(v[0], "encrypt") == 0 ||
+	    strcasecmp(v[1], "yes") == 0 ||
+	    (*v[0] == '\0' && strcasecmp(v[2], "yes") == 0);
+	if (!tls)
+		txn_note(t, "warning: %s does not require TLS: passwords may "
+		    "cross the network in clear text unless a certificate "
+		    "and smtpd_tls_security_level = encrypt are set",
+		    edit_q(s->field[MCF_SERVICE]));
+	else if (*v[3] == '\0' && *v[4] == '\0')
+		txn_note(t, "warning: main.cf sets no server certificate "
+		    "(smtpd_tls_cert_file and smtpd_tls_key_file, or "
+		    "smtpd_tls_chain_files): clients cannot start TLS, so "
+		    "they cannot log in");
+	for (k = 0; k < 5; k++)
+		free(v[k]);
 }
 
 /* The comment line disable leaves before an entry, for enable. */
@@ -287,8 +302,11 @@ find_smtpd25(const struct mc_file *m)
 
 	for (i = 0; i < m->nsvc; i++) {
 		s = &m->svc[i];
+		/* smtpd, or postscreen in front of it (Proxmox) */
 		if (!s->enabled || strcmp(s->field[MCF_TYPE], "inet") != 0 ||
-		    strcmp(basename_of(s->field[MCF_COMMAND]), "smtpd") != 0)
+		    (strcmp(basename_of(s->field[MCF_COMMAND]), "smtpd") != 0 &&
+		    strcmp(basename_of(s->field[MCF_COMMAND]), "postscreen") !=
+		    0))
 			continue;
 		n = mc_port_of(s->field[MCF_SERVICE], &host, &port);
 		free(host);
@@ -535,7 +553,7 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 		if (mc_find_override(&m->svc[idx], ps->name) == NULL)
 			goto bug;
 	if (w == NULL)
-		warn_setup(t, !classic || port == 465);
+		warn_setup(t, &m->svc[idx]);
 	free(want);
 	return 0;
 bug:

@@ -83,16 +83,56 @@ fold_ws(const char *s)
 	return buf_take(&b);
 }
 
+/*
+ * A name that matches no entry but names a submission port (submission,
+ * submissions, smtps, 587, 465, host:587) picks the services on that
+ * port, whatever they are called: by_port is the port, by_host its host.
+ */
+static int	 by_port;
+static char	*by_host;
+
 /* svc_selected - does the show filter pick this service? */
 static int
 svc_selected(const struct mc_service *s, const char *name, const char *type)
 {
+	char	*h, *p;
+	int	 r;
+
 	if (name == NULL)
 		return mc_is_submission(s);
 	if (strcmp(name, "all") == 0 && type == NULL)
 		return 1;
+	if (by_port != 0) {
+		if (mc_is_submission(s) != by_port)
+			return 0;
+		(void)mc_port_of(s->field[MCF_SERVICE], &h, &p);
+		r = *by_host == '\0' || strcmp(h, by_host) == 0;
+		free(h);
+		free(p);
+		return r;
+	}
 	return strcmp(s->field[MCF_SERVICE], name) == 0 &&
 	    strcmp(s->field[MCF_TYPE], type != NULL ? type : "inet") == 0;
+}
+
+/* port_filter - make name/type pick by port, when it names 587 or 465 */
+static int
+port_filter(const char *name, const char *type)
+{
+	char	*p;
+	int	 n;
+
+	if (type != NULL && strcmp(type, "inet") != 0)
+		return 0;
+	n = mc_port_of(name, &by_host, &p);
+	free(p);
+	if (n != 587 && n != 465) {
+		free(by_host);
+		by_host = NULL;
+		return 0;
+	}
+	by_port = n;
+	return 1;
 }
 
 /* expand_override - what an override's value comes to; res allocated */
@@ -250,7 +290,7 @@ int
 cmd_show(int argc, char **argv)
 {
 	struct conf	 c;
-	char		*name = NULL, *type = NULL, *slash;
+	char		*name = NULL, *type = NULL, *slash, *q, *qt;
 	size_t		 i;
 	int		 found = 0, n;
 
@@ -272,15 +312,24 @@ cmd_show(int argc, char **argv)
 		return EX_PF_FAIL;
 	}
 	if (name != NULL && !(strcmp(name, "all") == 0 && type == NULL)) {
+		/* A submission port's name: the services on the port. */
+		(void)port_filter(name, type);
 		for (i = 0; i < c.master.nsvc; i++)
 			if (svc_selected(&c.master.svc[i], name, type))
 				found = 1;
 		if (!found) {
+			q = vquote(name, strlen(name), 60);
+			qt = vquote(type != NULL ? type : "inet",
+			    strlen(type != NULL ? type : "inet"), 20);
 			fprintf(stderr, "pfsubmit: %s: no service %s/%s, live "
-			    "or commented out\n", c.master.cf.path, name,
-			    type != NULL ? type : "inet");
+			    "or commented out\n", c.master.cf.path, q, qt);
+			free(q);
+			free(qt);
 			conf_free(&c);
 			free(name);
+			free(by_host);
+			by_host = NULL;
+			by_port = 0;
 			return EX_PF_FAIL;
 		}
 	}
@@ -291,6 +340,9 @@ cmd_show(int argc, char **argv)
 	diag_print(&c.d, stderr, DIAG_SHOWN(DIAG_NOTE));
 	conf_free(&c);
 	free(name);
+	free(by_host);
+	by_host = NULL;
+	by_port = 0;
 	return EX_PF_OK;
 }
 
