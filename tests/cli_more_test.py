@@ -1592,7 +1592,11 @@ class Surface(Base):
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(r.out, b"usage: pfsubmit enable [submission | "
                          b"submissions] [--listen addr] [--line n] "
-                         b"[--profile modern | classic]\n    make the submission service live "
+                         b"[--profile modern | classic] "
+                         b"[--sasl dovecot | cyrus | none] "
+                         b"[--cert file --key file | --chain-file file] "
+                         b"[--no-verify] [--user user --password-file file]"
+                         b"\n    make the submission service live "
                          b"with SASL authentication\n")
         r = self.pfx("help", "disable")
         self.assertTrue(r.out.startswith(
