@@ -120,6 +120,20 @@ class SenderDomains(Base):
         self.assertTrue(all(l.endswith(b"=$mua_sender_restrictions\n")
                             for l in restriction_lines(c)))
 
+    def test_main_cf_restrictions_are_the_base(self):
+        """A service without the override gets main.cf's list, with the
+        check, in a form master.cf keeps whole (braces: white space)."""
+        c = both_enabled(self)
+        self.pf_ok(c, *FAST, "unset", "--all", "smtpd_sender_restrictions")
+        self.pf_ok(c, *FAST, "param", "set", "smtpd_sender_restrictions="
+                   "reject_non_fqdn_sender, permit")
+        self.pf_ok(c, *FAST, "sender-domains")
+        q = run([POSTCONF, "-c", c.dir, "-P",
+                 "submission/inet/smtpd_sender_restrictions"])
+        self.assertEqual(q.out, b"submission/inet/smtpd_sender_restrictions"
+                         b" = reject_non_fqdn_sender, "
+                         b"${check_sender_mydomain},reject\n", q)
+
     def test_one_service_and_its_removal(self):
         c = both_enabled(self)
         self.pf_ok(c, *FAST, "sender-domains")
