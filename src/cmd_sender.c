@@ -520,8 +520,9 @@ cmd_sender_domains(int argc, char **argv)
 		if (arg_check_text(argv[k], "domain") == -1)
 			return EX_PF_FAIL;
 		if (!plain_domain(argv[k])) {
-			fprintf(stderr, "pfsubmit: domain \"%s\": give a domain "
-			    "name such as example.org\n", edit_q(argv[k]));
+			fprintf(stderr, "pfsubmit: domain \"%s\": give a "
+			    "domain name such as example.org\n",
+			    edit_q(argv[k]));
 			return EX_PF_FAIL;
 		}
 	}

@@ -428,8 +428,9 @@ cmd_relayhost(int argc, char **argv)
 	for (i = 0; relay_params[i] != NULL; i++) {
 		if ((p = mp_get(&t.c.main, relay_params[i])) != NULL &&
 		    strcmp(p->value, want[i]) != 0)
-			txn_note(&t, "%s was \"%s\"; now %s (relayhost --remove "
-			    "removes it)", relay_params[i], p->value, want[i]);
+			txn_note(&t, "%s was \"%s\"; now %s (relayhost "
+			    "--remove removes it)", relay_params[i], p->value,
+			    want[i]);
 		(void)mpe_set(&t.c.main, relay_params[i], want[i]);
 	}
 	if (edit_reparse(&t) == -1) {

@@ -474,14 +474,15 @@ table_type(struct txn *t, const char *main, size_t mainlen,
 		pat = xprintf(":%s%s%s", dirs[k], dirs[k][strlen(dirs[k]) -
 		    1] == '/' ? "" : "/", name);
 		plen = strlen(pat);
-		for (s = main; r == NULL && (e = memmem(s, mainlen - (size_t)(s -
-		    main), pat, plen)) != NULL; s = e + 1) {
+		for (s = main; r == NULL && (e = memmem(s, mainlen -
+		    (size_t)(s - main), pat, plen)) != NULL; s = e + 1) {
 			/* The name must end there: "x_passwd2" is another. */
 			if ((size_t)(e - main) + plen < mainlen &&
 			    strchr(" \t\r\n,}", e[plen]) == NULL)
 				continue;
-			for (b = e; b > main && ((b[-1] >= 'a' && b[-1] <= 'z') ||
-			    (b[-1] >= '0' && b[-1] <= '9') || b[-1] == '_'); b--)
+			for (b = e; b > main && ((b[-1] >= 'a' &&
+			    b[-1] <= 'z') || (b[-1] >= '0' && b[-1] <= '9') ||
+			    b[-1] == '_'); b--)
 				;
 			if (b < e)
 				r = xstrndup(b, (size_t)(e - b));
