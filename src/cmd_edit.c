@@ -455,7 +455,7 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 			    m->svc[tpl].field[MCF_SERVICE]);
 			mk = mark_of(m, &m->svc[tpl], &mklen);
 			mce_uncomment(m, (size_t)tpl);
-			/* The mark has done its work: the entry is as it was. */
+			/* The mark has done its work: the entry is back. */
 			if (mk != NULL) {
 				cf_line_delete(&m->cf, after - 1);
 				after--;
@@ -501,9 +501,9 @@ do_enable(struct txn *t, int port, const char *listen, int classic,
 				txn_note(t, "%s:%zu: added %s/inet%s%s%s",
 				    m->cf.path, after + 1,
 				    m->svc[idx].field[MCF_SERVICE],
-				    smtp != -1 ? " after " : "",
-				    smtp != -1 ? m->svc[smtp].field[MCF_SERVICE] :
-				    "", smtp != -1 ? "/inet" : "");
+				    smtp != -1 ? " after " : "", smtp != -1 ?
+				    m->svc[smtp].field[MCF_SERVICE] : "",
+				    smtp != -1 ? "/inet" : "");
 		}
 		if (idx == -1 || !m->svc[idx].enabled)
 			goto bug;
@@ -616,8 +616,8 @@ enable_opt(int ch, const char *arg)
 	case 'N':
 		enable_line = (size_t)strtonum(arg, 1, 100000000, &errstr);
 		if (errstr != NULL) {
-			fprintf(stderr, "pfsubmit: --line %s: %s; give the line "
-			    "number of a commented-out entry's header\n",
+			fprintf(stderr, "pfsubmit: --line %s: %s; give the "
+			    "line number of a commented-out entry's header\n",
 			    edit_q(arg), errstr);
 			exit(EX_PF_FAIL);
 		}
@@ -885,8 +885,8 @@ cmd_disable(int argc, char **argv)
 		    strcmp(s->field[MCF_TYPE], type) != 0 || !is_smtpd25(s))
 			continue;
 		if (!opt.force) {
-			fprintf(stderr, "pfsubmit: %s:%zu: %s/%s is the smtpd on "
-			    "port 25: disabling it stops all inbound mail; "
+			fprintf(stderr, "pfsubmit: %s:%zu: %s/%s is the smtpd "
+			    "on port 25: disabling it stops all inbound mail; "
 			    "nothing written (--force disables it all the "
 			    "same)\n", m->cf.path, s->first + 1,
 			    edit_q(s->field[MCF_SERVICE]), edit_q(type));
@@ -980,8 +980,8 @@ edit_services(struct txn *t, const char *spec, size_t **listp, size_t *np)
 	*np = 0;
 	if (spec == NULL) {
 		for (i = 0; i < m->nsvc; i++) {
-			if (!m->svc[i].enabled || mc_is_submission(&m->svc[i]) ==
-			    0)
+			if (!m->svc[i].enabled ||
+			    mc_is_submission(&m->svc[i]) == 0)
 				continue;
 			list = xreallocarray(list, n + 1, sizeof(*list));
 			list[n++] = i;
@@ -1020,7 +1020,8 @@ edit_services(struct txn *t, const char *spec, size_t **listp, size_t *np)
 				list[n++] = i;
 				buf_printf(&names, "%s%s/inet (line %zu)",
 				    n > 1 ? ", " : "",
-				    edit_q(s->field[MCF_SERVICE]), s->first + 1);
+				    edit_q(s->field[MCF_SERVICE]),
+				    s->first + 1);
 			}
 			free(h);
 		}
@@ -1386,8 +1387,8 @@ cmd_unset(int argc, char **argv)
 	for (i = 0; i < nl; i++) {
 		s = &t.c.master.svc[list[i]];
 		if (mce_remove_override(&t.c.master, list[i], pname) == 0) {
-			txn_note(&t, "%s/%s has no -o %s", s->field[MCF_SERVICE],
-			    s->field[MCF_TYPE], pname);
+			txn_note(&t, "%s/%s has no -o %s",
+			    s->field[MCF_SERVICE], s->field[MCF_TYPE], pname);
 			continue;
 		}
 		if (edit_reparse(&t) == -1) {

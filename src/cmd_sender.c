@@ -389,6 +389,11 @@ edit_service(struct txn *t, size_t idx)
 	now = sd_remove ? without_check(base) : with_check(base, &permit);
 	if (now == NULL)
 		goto out;
+	/* Text from the files goes into another place: checked as an arg. */
+	if (arg_check_value(now, SD_RESTR, 0) == -1) {
+		r = EX_PF_FAIL;
+		goto done;
+	}
 	if (permit)
 		txn_note(t, "%s: the final permit of %s became reject: only "
 		    "the table's domains may send (--remove leaves the "
@@ -420,6 +425,7 @@ edit_service(struct txn *t, size_t idx)
 	if (r == 0)
 		txn_note(t, "%s: -o %s %s", svc, SD_RESTR, sd_remove ?
 		    "no longer has the check" : "has the check");
+done:
 	free(now);
 out:
 	free(svc);
@@ -514,8 +520,9 @@ cmd_sender_domains(int argc, char **argv)
 		if (arg_check_text(argv[k], "domain") == -1)
 			return EX_PF_FAIL;
 		if (!plain_domain(argv[k])) {
-			fprintf(stderr, "pfsubmit: domain \"%s\": give a domain "
-			    "name such as example.org\n", edit_q(argv[k]));
+			fprintf(stderr, "pfsubmit: domain \"%s\": give a "
+			    "domain name such as example.org\n",
+			    edit_q(argv[k]));
 			return EX_PF_FAIL;
 		}
 	}

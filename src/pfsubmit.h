@@ -519,6 +519,8 @@ struct tbl {
 	int		 installed; /* the new file is in place */
 	struct stat	 bkst;	/* st, root-only when secret: its copy in
 				   the backup set */
+	char		*bkname; /* owned: "<name>.pfsubmit-absent", the
+				   set's note that there was no table */
 };
 struct txn;
 struct tbl *txn_table(struct txn *, const char *, const char *, int,

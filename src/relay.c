@@ -334,11 +334,9 @@ relay_remove(int argc, char **argv)
 		    "your own; it is left in place");
 	for (i = 0; relay_params[i] != NULL; i++)
 		(void)mpe_unset(&t.c.main, relay_params[i]);
-	if (conf_reparse(&t.c, NULL) == -1) {
-		fprintf(stderr, "pfsubmit: the edit produced a file that "
-		    "Postfix would refuse; nothing written (this is a bug)\n");
+	if (edit_reparse(&t) == -1)
 		r = EX_PF_FAIL;
-	} else
+	else
 		r = txn_commit(&t);
 out:
 	free(ours);
@@ -395,7 +393,7 @@ cmd_relayhost(int argc, char **argv)
 		if ((unsigned char)pass[i] < 0x20 || pass[i] == 0x7f ||
 		    (pass[i] == ' ' && pass[i + 1] == '\0')) {
 			fprintf(stderr, "pfsubmit: %s: the password %s, which "
-			    "the table cannot hold\n", rh_passfile,
+			    "the table cannot hold\n", edit_q(rh_passfile),
 			    pass[i] == ' ' ? "ends in a space" :
 			    "has a control character");
 			explicit_bzero(pass, sizeof(pass));
@@ -430,12 +428,16 @@ cmd_relayhost(int argc, char **argv)
 	for (i = 0; relay_params[i] != NULL; i++) {
 		if ((p = mp_get(&t.c.main, relay_params[i])) != NULL &&
 		    strcmp(p->value, want[i]) != 0)
-			txn_note(&t, "%s was \"%s\"; now %s (relayhost --remove "
-			    "removes it)", relay_params[i], p->value, want[i]);
+			txn_note(&t, "%s was \"%s\"; now %s (relayhost "
+			    "--remove removes it)", relay_params[i], p->value,
+			    want[i]);
 		(void)mpe_set(&t.c.main, relay_params[i], want[i]);
 	}
-	if (conf_reparse(&t.c, NULL) == -1 ||
-	    (p = mp_get(&t.c.main, "relayhost")) == NULL ||
+	if (edit_reparse(&t) == -1) {
+		r = EX_PF_FAIL;
+		goto out;
+	}
+	if ((p = mp_get(&t.c.main, "relayhost")) == NULL ||
 	    strcmp(p->value, relay) != 0) {
 		fprintf(stderr, "pfsubmit: relayhost did not read back as set; "
 		    "nothing written (this is a bug)\n");

@@ -128,6 +128,7 @@ tbl_free(struct tbl *tb)
 	free(tb->data);
 	free(tb->name);
 	free(tb->type);
+	free(tb->bkname);
 	memset(tb, 0, sizeof(*tb));
 }
 
@@ -252,6 +253,12 @@ tbl_diff(struct txn *t, struct buf *diff)
 }
 
 /*
+ * A table that the edit creates has no copy in the set; an empty file of
+ * this suffix says that there was none, so that rollback removes it.
+ */
+#define TBL_ABSENT	".pfsubmit-absent"
+
+/*
  * tbl_backup_files - fill at most max entries of bf with the tables as
  * read, for the backup set; returns how many.  A secret table's copy is
  * root-only whatever the original's mode (the set directory is 0700).
@@ -264,8 +271,23 @@ tbl_backup_files(struct txn *t, struct bk_file *bf, size_t max)
 
 	for (i = 0; i < t->ntbl && n < max; i++) {
 		tb = &t->tbl[i];
-		if (!tbl_changed(tb) || tb->old == NULL)
+		if (!tbl_changed(tb))
 			continue;
+		if (tb->old == NULL) {
+			free(tb->bkname);
+			tb->bkname = xprintf("%s%s", tb->name, TBL_ABSENT);
+			memset(&tb->bkst, 0, sizeof(tb->bkst));
+			tb->bkst.st_mode = S_IFREG | 0600;
+			tb->bkst.st_uid = geteuid();
+			tb->bkst.st_gid = getegid();
+			bf[n].name = tb->bkname;
+			bf[n].data = "";
+			bf[n].len = 0;
+			bf[n].st = &tb->bkst;
+			bf[n].exists = 1;
+			n++;
+			continue;
+		}
 		tb->bkst = tb->st;
 		if (tb->secret)
 			tb->bkst.st_mode = (tb->st.st_mode & ~07777) | 0600;
@@ -474,14 +496,15 @@ table_type(struct txn *t, const char *main, size_t mainlen,
 		pat = xprintf(":%s%s%s", dirs[k], dirs[k][strlen(dirs[k]) -
 		    1] == '/' ? "" : "/", name);
 		plen = strlen(pat);
-		for (s = main; r == NULL && (e = memmem(s, mainlen - (size_t)(s -
-		    main), pat, plen)) != NULL; s = e + 1) {
+		for (s = main; r == NULL && (e = memmem(s, mainlen -
+		    (size_t)(s - main), pat, plen)) != NULL; s = e + 1) {
 			/* The name must end there: "x_passwd2" is another. */
 			if ((size_t)(e - main) + plen < mainlen &&
 			    strchr(" \t\r\n,}", e[plen]) == NULL)
 				continue;
-			for (b = e; b > main && ((b[-1] >= 'a' && b[-1] <= 'z') ||
-			    (b[-1] >= '0' && b[-1] <= '9') || b[-1] == '_'); b--)
+			for (b = e; b > main && ((b[-1] >= 'a' &&
+			    b[-1] <= 'z') || (b[-1] >= '0' && b[-1] <= '9') ||
+			    b[-1] == '_'); b--)
 				;
 			if (b < e)
 				r = xstrndup(b, (size_t)(e - b));
@@ -523,6 +546,38 @@ set_file_name(const char *n)
 }
 
 /*
+ * restore_absent - the set says the table (the first len bytes of the
+ * marker's name) was not there: it is to go again.  Its contents are
+ * shown in no diff unless others may read it.
+ */
+static int
+restore_absent(struct txn *t, const char *marker, size_t len,
+    const struct buf *mainb, struct diag *d)
+{
+	struct tbl	*tb;
+	char		*name, *type;
+
+	name = xstrndup(marker, len);
+	if (!set_file_name(name)) {
+		free(name);
+		return 0;
+	}
+	type = table_type(t, mainb->p, mainb->len, name);
+	tb = txn_table(t, name, type, 1, d);
+	free(type);
+	free(name);
+	if (tb == NULL)
+		return -1;
+	if (tb->old != NULL) {
+		tb->secret = (tb->st.st_mode & 077) == 0;
+		tbl_remove(tb);
+		txn_note(t, "the table %s goes: there was none then",
+		    tb->name);
+	}
+	return 0;
+}
+
+/*
  * tbl_restore_set - for rollback: register every table that backup set
  * id holds, with the contents it holds.  Call it after main.cf has the
  * set's contents: the map type is what that main.cf says.  A copy that
@@ -556,6 +611,14 @@ tbl_restore_set(struct txn *t, const char *id, struct diag *d)
 	buf_adds(&mainb, "");
 	cf_serialize(&t->c.main.cf, &mainb);
 	while (!bad && (de = readdir(dp)) != NULL) {
+		if ((len = strlen(de->d_name)) > sizeof(TBL_ABSENT) - 1 &&
+		    strcmp(de->d_name + len - (sizeof(TBL_ABSENT) - 1),
+		    TBL_ABSENT) == 0) {
+			if (restore_absent(t, de->d_name, len - (sizeof(
+			    TBL_ABSENT) - 1), &mainb, d) == -1)
+				bad = 1;
+			continue;
+		}
 		if (!set_file_name(de->d_name))
 			continue;
 		if (fstatat(sfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||

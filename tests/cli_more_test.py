@@ -1463,6 +1463,25 @@ class Relayhost(Base):
         self.assertEqual(c.read("sasl_passwd"),
                          self.OTHERS + b"[mx]:587 u:s3cret-Pa55\n")
 
+    def test_rollback_removes_a_table_the_edit_made(self):
+        """The set of an edit that made the table says there was none:
+        rollback removes it, and its index."""
+        c = self.conf(main=PLAIN_MAIN)
+        self.relay(c, "mx", "--user", "u", "--password-file", self.pwfile(),
+                   rc=0)
+        ids = c.backup_ids()
+        marker = os.path.join(c.path("pfsubmit-backups"), ids[-1],
+                              "sasl_passwd.pfsubmit-absent")
+        self.assertEqual(os.path.getsize(marker), 0)
+        r = run([PFSUBMIT, "-c", c.dir, *FAST, "rollback"])
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn(b"the table sasl_passwd goes: there was none then",
+                      r.err)
+        self.assertNotIn(b"s3cret", r.err + r.out)
+        self.assertEqual(c.read("main.cf"), PLAIN_MAIN)
+        self.assertFalse(os.path.exists(c.path("sasl_passwd")))
+        self.assertFalse(os.path.exists(c.path("sasl_passwd.db")))
+
     def test_secret_table_not_in_diff(self):
         c = self.conf(main=PLAIN_MAIN)
         c.write("sasl_passwd", self.OTHERS, mode=0o600)

@@ -171,7 +171,13 @@ backup_copy_of_a_secret_is_root_only(void **state)
 	tb = txn_table(&f->t, "same", "hash", 0, &d);
 	tbl_set(tb, "x OK\n", 5, tb->st.st_mode);
 	assert_false(tbl_changed(tb));
-	assert_int_equal(tbl_backup_files(&f->t, bf, TXN_MAXTBL), 1);
+	/* A new table: an empty note in the set that there was none. */
+	tb = txn_table(&f->t, "new", "hash", 0, &d);
+	tbl_set(tb, "y OK\n", 5, 0644);
+	assert_int_equal(tbl_backup_files(&f->t, bf, TXN_MAXTBL), 2);
+	assert_string_equal(bf[1].name, "new.pfsubmit-absent");
+	assert_int_equal(bf[1].len, 0);
+	assert_int_equal(bf[1].st->st_mode & 07777, 0600);
 	assert_string_equal(bf[0].name, "sasl_passwd");
 	assert_int_equal(bf[0].st->st_mode & 07777, 0600);
 	assert_int_equal(bf[0].len, 12);
@@ -300,6 +306,9 @@ rollback_registers_the_sets_tables(void **state)
 	assert_int_equal(chmod(p, 0644), 0);
 	free(p);
 	t_write(set, ".hidden", "x", 1);
+	/* There was no "made" then; it is here now. */
+	t_write(set, "made.pfsubmit-absent", "", 0);
+	t_write(f->dir, "made", "x OK\n", 5);
 	/* The set's main.cf is what the transaction holds now. */
 	p = xprintf("smtp_sasl_password_maps = btree:%s/sasl_passwd\n"
 	    "default_database_type = lmdb\n", f->dir);
@@ -308,11 +317,16 @@ rollback_registers_the_sets_tables(void **state)
 	    0);
 	free(p);
 	assert_int_equal(tbl_restore_set(&f->t, "20261203T120000Z", &d), 0);
-	assert_int_equal(f->t.ntbl, 2);
+	assert_int_equal(f->t.ntbl, 3);
 	for (i = 0; i < f->t.ntbl; i++) {
 		struct tbl *tb = &f->t.tbl[i];
 
-		if (strcmp(tb->name, "sasl_passwd") == 0) {
+		if (strcmp(tb->name, "made") == 0) {
+			assert_true(tb->set);
+			assert_null(tb->data);
+			assert_true(tbl_changed(tb));
+			seen |= 4;
+		} else if (strcmp(tb->name, "sasl_passwd") == 0) {
 			assert_string_equal(tb->type, "btree");
 			assert_true(tb->secret);
 			assert_int_equal(tb->mode, 0600);
@@ -326,7 +340,7 @@ rollback_registers_the_sets_tables(void **state)
 			seen |= 2;
 		}
 	}
-	assert_int_equal(seen, 3);
+	assert_int_equal(seen, 7);
 	diag_free(&d);
 	free(set);
 }

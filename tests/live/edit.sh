@@ -97,8 +97,10 @@ if [ -f "$C/permit_mydomain" ] && [ -f "$C/permit_mydomain.db" ] &&
 else
 	fail "sender-domains: no table: $(cat "$C/permit_mydomain" 2>&1)"
 fi
-n=$(grep -c '^  -o smtpd_sender_restrictions=reject_non_fqdn_sender,${check_sender_mydomain},reject$' "$C/master.cf")
-if [ "$n" = 2 ] && grep -qx "check_sender_mydomain = check_sender_access hash:$C/permit_mydomain" "$C/main.cf"; then
+SEED='reject_non_fqdn_sender,${check_sender_mydomain},reject'
+n=$(grep -cxF "  -o smtpd_sender_restrictions=$SEED" "$C/master.cf")
+if [ "$n" = 2 ] && grep -qxF "check_sender_mydomain = check_sender_access \
+hash:$C/permit_mydomain" "$C/main.cf"; then
 	pass "sender-domains: the seed's form on both services"
 else
 	fail "sender-domains: not the seed's form ($n services)"
@@ -200,7 +202,8 @@ fi
 out=$("$PFSUBMIT" -c "$C" set-restriction --all sender \
     'reject_non_fqdn_sender,reject_unknown_sender_domain' 2>&1)
 st=$?
-n=$(grep -c '^  -o smtpd_sender_restrictions=reject_non_fqdn_sender,reject_unknown_sender_domain$' "$C/master.cf")
+n=$(grep -cxF '  -o smtpd_sender_restrictions=reject_non_fqdn_sender,'\
+'reject_unknown_sender_domain' "$C/master.cf")
 b=$(echo "$out" | grep -c "backup ")
 if [ $st -eq 0 ] && [ "$n" = 2 ] && [ "$b" = 1 ]; then
 	pass "set-restriction --all: both services, one transaction"
