@@ -975,7 +975,14 @@ replace_inject(void **state, int sc)
 		assert_true(inj.fired);
 		assert_int_equal(fstatat(x->dirfd, "main.cf", &now,
 		    AT_SYMLINK_NOFOLLOW), 0);
-		if (r == 0) {
+		if (r == 0 && sc == SC_CLOSE) {
+			/*
+			 * Only the close of the original, opened read only
+			 * for its extended attributes.
+			 */
+			assert_string_equal(inj.what[sc][nth - 1], "main.cf");
+			assert_content(x, "main.cf", new);
+		} else if (r == 0) {
 			/* Only the fsync of the directory, after the rename. */
 			assert_int_equal(sc, SC_FSYNC);
 			assert_non_null(strstr(inj.what[sc][nth - 1],
