@@ -271,8 +271,9 @@ journal_keep(struct txn *t, const struct journal *j)
 
 /*
  * recover - act on the journal of a killed run (see above).  Returns -1
- * after saying why when the run must stop: a kept original could not
- * be put back, or the files are not what the killed run left.
+ * after saying why when the run must stop because the files are not
+ * what the killed run left (the journal is kept aside), -2 when a kept
+ * original could not be put back (the journal stays).
  */
 static int
 recover(struct txn *t, struct diag *d)
@@ -290,7 +291,7 @@ recover(struct txn *t, struct diag *d)
 
 	if (sf_read(t->c.dirfd, TXN_JOURNAL, TXN_JOURNAL, &text, &len, &st,
 	    &exists, d) == -1)
-		return -1;
+		return -2;
 	if (!exists)
 		return 0;
 	if (journal_parse(text, &j) == -1)
@@ -350,7 +351,7 @@ recover(struct txn *t, struct diag *d)
 			undone++;
 	}
 	if (bad)
-		return -1;
+		return -2;
 	journal_remove(t, d);
 	if (j.reload)
 		t->reload_pending = changed ? 2 : 1;
@@ -492,11 +493,14 @@ txn_begin_flags(struct txn *t, int flags)
 	}
 	/* Leftovers of a run that was killed; we hold the locks. */
 	if (!bad && !opt.dry_run) {
-		if (recover(t, &d) == -1)
+		/*
+		 * A journal not followed: what a kept original held is in
+		 * its backup set.  One that failed: the originals stay.
+		 */
+		if ((k = recover(t, &d)) < 0)
 			bad = 1;
-		else
-			for (k = 0; k < 2; k++)
-				(void)sf_discard(t->c.dirfd, names[k], &d);
+		for (k = k == -2 ? 2 : 0; k < 2; k++)
+			(void)sf_discard(t->c.dirfd, names[k], &d);
 		bk_cleanup(t->c.dirfd);
 	}
 	/* Each error says where and that the file is refused. */

@@ -8,6 +8,8 @@
 #   generated		seeded random files: round trip, and against postconf
 #   fuzz-short		libFuzzer targets for a short while (clang only)
 #   live		a real Postfix on loopback (root only)
+#   txn		the transaction from outside: swaps, kills, interrupts,
+#			backups, what an edit reports (mostly root)
 
 TEST_SRCS=	$(wildcard tests/test_*.c)
 TEST_BINS=	$(patsubst tests/%.c,build/tests/%,$(TEST_SRCS))
@@ -83,6 +85,9 @@ ansible: $(PROG)
 crash: $(PROG)
 	$(PYTHON) tests/crash_test.py
 
+txn: $(PROG)
+	$(PYTHON) tests/txn_test.py
+
 install-test: $(PROG)
 	MAKE="$(MAKE)" sh tests/install_test.sh
 
@@ -97,8 +102,8 @@ check:
 	$(MAKE) check-all
 
 check-all: all unit unit-asan cli cli-more differential generated fuzz-short live \
-    ansible install-test crash
+    ansible install-test crash txn
 	@echo "make check: all tests passed"
 
 .PHONY: check check-all unit unit-asan cli cli-more differential generated live \
-    ansible install-test deb-test crash
+    ansible install-test deb-test crash txn
