@@ -25,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1147,6 +1148,238 @@ must5_exit__removes_registered(void **state)
 	assert_false(present(x, "main.cf.pfsubmit-new"));
 }
 
+/*
+ * MUST 6: every directory on the way to -c is checked; no control
+ * characters in the path.
+ */
+
+/* mkdirs - dir/a, dir/a/b ...: each with owner and mode; path alloc'd */
+static char *
+mkdirs(const struct sfx *x, const char *rel, uid_t uid, mode_t mode)
+{
+	char	*p = path(x, rel);
+
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(chown(p, uid, 0), 0);
+	assert_int_equal(chmod(p, mode), 0);
+	return p;
+}
+
+static void
+must6_open_dir__parent_of_another_user__refused(void **state)
+{
+	struct sfx	*x = *state;
+	char		*home, *conf;
+	int		 fd;
+
+	home = mkdirs(x, "home", FOREIGN_UID, 0755);
+	conf = mkdirs(x, "home/conf", 0, 0755);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "owned by uid 12345"));
+	assert_string_equal(x->d.m[x->d.n - 1].file, home);
+	/* Reading is not editing. */
+	assert_true((fd = sf_open_dir(conf, 0, &x->d)) >= 0);
+	(void)close(fd);
+	free(home);
+	free(conf);
+}
+
+static void
+must6_open_dir__parent_writable_by_others__refused(void **state)
+{
+	struct sfx	*x = *state;
+	char		*home, *conf;
+
+	home = mkdirs(x, "home", 0, 0757);
+	conf = mkdirs(x, "home/conf", 0, 0755);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "writable by others"));
+	/* The top directory of the test itself, made group-writable. */
+	assert_int_equal(chmod(home, 0755), 0);
+	assert_int_equal(chmod(x->dir, 0770), 0);
+	diag_free(&x->d);
+	diag_init(&x->d);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "writable by its group"));
+	assert_int_equal(chmod(x->dir, 0700), 0);
+	free(home);
+	free(conf);
+}
+
+static void
+must6_open_dir__sticky_parent_of_root__accepted(void **state)
+{
+	struct sfx	*x = *state;
+	char		*home, *conf;
+	int		 fd;
+
+	home = mkdirs(x, "home", 0, 01777);
+	conf = mkdirs(x, "home/conf", 0, 0755);
+	assert_true((fd = sf_open_dir(conf, 1, &x->d)) >= 0);
+	(void)close(fd);
+	/* Not when someone else owns the sticky directory. */
+	assert_int_equal(chown(home, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	free(home);
+	free(conf);
+}
+
+static void
+must6_open_dir__symlinked_parent(void **state)
+{
+	struct sfx	*x = *state;
+	struct stat	 a, b;
+	char		*real, *conf, *link, *via;
+	int		 fd;
+
+	real = mkdirs(x, "real", 0, 0755);
+	conf = mkdirs(x, "real/conf", 0, 0755);
+	link = path(x, "link");
+	via = path(x, "link/conf");
+	/* A link of root's, in a checked directory: followed. */
+	assert_int_equal(symlink("real", link), 0);
+	assert_true((fd = sf_open_dir(via, 1, &x->d)) >= 0);
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(conf, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	(void)close(fd);
+	/* The same link as another user's: refused. */
+	assert_int_equal(lchown(link, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_open_dir(via, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "symbolic link that is not"));
+	/* A link to a directory that fails the check: refused. */
+	assert_int_equal(lchown(link, 0, 0), 0);
+	assert_int_equal(chmod(real, 0777), 0);
+	assert_int_equal(sf_open_dir(via, 1, &x->d), -1);
+	free(real);
+	free(conf);
+	free(link);
+	free(via);
+}
+
+static void
+must6_open_dir__relative_path__parents_of_cwd_checked(void **state)
+{
+	struct sfx	*x = *state;
+	char		*conf, cwd[4096];
+	int		 fd;
+
+	conf = mkdirs(x, "conf", 0, 0755);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(x->dir), 0);
+	assert_true((fd = sf_open_dir("conf", 1, &x->d)) >= 0);
+	(void)close(fd);
+	assert_int_equal(chown(x->dir, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_open_dir("conf", 1, &x->d), -1);
+	assert_int_equal(sf_open_dir("./conf/", 1, &x->d), -1);
+	assert_int_equal(chown(x->dir, 0, 0), 0);
+	assert_int_equal(chdir(cwd), 0);
+	free(conf);
+}
+
+static void
+must6_path_text__control_character__refused(void **state)
+{
+	struct sfx	*x = *state;
+	static const char *const bad[] = { "a\nb", "a\033[2Jb", "a\tb",
+	    "a\177b", "" };
+	char		*p;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = path(x, bad[i]);
+		if (*bad[i] != '\0')
+			assert_int_equal(mkdir(p, 0755), 0);
+		diag_free(&x->d);
+		diag_init(&x->d);
+		assert_int_equal(sf_open_dir(*bad[i] != '\0' ? p : "", 0,
+		    &x->d), -1);
+		assert_int_equal(x->d.nerr, 1);
+		assert_null(strchr(x->d.m[0].text, '\n'));
+		assert_null(strchr(x->d.m[0].text, '\033'));
+		free(p);
+	}
+	assert_true(diag_has(&x->d, DIAG_ERR, "an empty path"));
+}
+
+/*
+ * MUST 7: the directory a child is given is the one that was opened.
+ */
+
+static void
+must7_same_dir__swapped__detected(void **state)
+{
+	struct sfx	*x = *state;
+	char		*conf, *aside;
+	int		 fd;
+
+	conf = mkdirs(x, "conf", 0, 0755);
+	aside = path(x, "conf.aside");
+	assert_true((fd = sf_open_dir(conf, 1, &x->d)) >= 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), 0);
+	assert_int_equal(rename(conf, aside), 0);
+	assert_int_equal(mkdir(conf, 0755), 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "no longer the directory"));
+	/* Back in place, but below a parent that is now someone else's. */
+	assert_int_equal(rmdir(conf), 0);
+	assert_int_equal(rename(aside, conf), 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), 0);
+	assert_int_equal(chown(x->dir, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), -1);
+	assert_int_equal(chown(x->dir, 0, 0), 0);
+	(void)close(fd);
+	free(conf);
+	free(aside);
+}
+
+/*
+ * MUST 8: the original's extended attributes stay with the new file.
+ */
+
+static void
+must8_replace__user_xattr__kept(void **state)
+{
+	struct sfx	*x = *state;
+	struct stat	 st, now;
+	char		*p = path(x, "main.cf"), val[16];
+	ssize_t		 n;
+
+	mkfile(x, "main.cf", "a = b\n", 0, FOREIGN_GID, 0640, &st);
+	if (setxattr(p, "user.pfsubmit", "kept", 4, 0) == -1) {
+		free(p);
+		skip();
+	}
+	assert_int_equal(sf_replace(x->dirfd, "main.cf", "a = c\n", 6, &st,
+	    &st, &x->d), 0);
+	assert_int_equal(stat(p, &now), 0);
+	assert_int_not_equal(now.st_ino, st.st_ino);
+	n = getxattr(p, "user.pfsubmit", val, sizeof(val));
+	assert_int_equal(n, 4);
+	assert_memory_equal(val, "kept", 4);
+	assert_int_equal(now.st_mode & 07777, 0640);
+	free(p);
+}
+
+/*
+ * MUST 9: every fsync through sf_fsync.
+ */
+
+static void
+must9_fsync__through_fsync_or_full_fsync(void **state)
+{
+	struct sfx	*x = *state;
+
+	inj_arm(-1, 0);
+	assert_int_equal(sf_fsync(x->dirfd), 0);
+	assert_int_equal(sf_fsync_dir(x->dirfd), 0);
+	inj_disarm();
+#ifndef F_FULLFSYNC
+	assert_int_equal(inj.n[SC_FSYNC], 2);
+#endif
+	assert_int_equal(sf_fsync(-1), -1);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1191,6 +1424,15 @@ main(void)
 		T(must5_cleanup_run__removes_registered),
 		T(must5_signal__removes_registered),
 		T(must5_exit__removes_registered),
+		T(must6_open_dir__parent_of_another_user__refused),
+		T(must6_open_dir__parent_writable_by_others__refused),
+		T(must6_open_dir__sticky_parent_of_root__accepted),
+		T(must6_open_dir__symlinked_parent),
+		T(must6_open_dir__relative_path__parents_of_cwd_checked),
+		T(must6_path_text__control_character__refused),
+		T(must7_same_dir__swapped__detected),
+		T(must8_replace__user_xattr__kept),
+		T(must9_fsync__through_fsync_or_full_fsync),
 	};
 	int	 r, sc;
 
