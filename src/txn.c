@@ -501,6 +501,8 @@ txn_begin_flags(struct txn *t, int flags)
 			bad = 1;
 		for (k = k == -2 ? 2 : 0; k < 2; k++)
 			(void)sf_discard(t->c.dirfd, names[k], &d);
+		/* A journal killed before its rename was never in force. */
+		(void)unlinkat(t->c.dirfd, TXN_JOURNAL_NEW, 0);
 		bk_cleanup(t->c.dirfd);
 	}
 	/* Each error says where and that the file is refused. */
