@@ -299,12 +299,24 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 		return -1;
 	diag_init(&sub);
 	remove_partial(bfd);
-	/* The new set comes after every set there, whatever the clock. */
+	/*
+	 * The new set comes after every set there, whatever the clock; a
+	 * set that cannot be read might have the highest number.
+	 */
 	if (bk_list(dirfd, &sets, &nsets, NULL) == 0 && nsets == 0)
 		first = 1;
-	for (i = 0; i < nsets; i++)
+	for (i = 0; i < nsets; i++) {
+		if (sets[i].unread) {
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "%s cannot be read, so "
+			    "the new set cannot be numbered after it",
+			    sets[i].id);
+			bk_list_free(sets, nsets);
+			close(bfd);
+			return -1;
+		}
 		if (sets[i].seq > seq)
 			seq = sets[i].seq;
+	}
 	bk_list_free(sets, nsets);
 	head = xprintf("version: 2\nseq: %lld\n%s%s", seq + 1,
 	    first ? "first: yes\n" : "", info);
@@ -439,7 +451,7 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 	DIR		*dp;
 	char		*data;
 	size_t		 n = 0, len, i;
-	int		 bfd, fd, exists, bad = 0;
+	int		 bfd, fd, exists, bad = 0, r;
 
 	*setsp = NULL;
 	*np = 0;
@@ -456,16 +468,24 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 		memset(&s[n], 0, sizeof(s[n]));
 		(void)strlcpy(s[n].id, de->d_name, sizeof(s[n].id));
 		if ((fd = openat(bfd, de->d_name, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			/* Neither its number nor its origin is known. */
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "%s: cannot open it: "
+			    "%s", de->d_name, strerror(errno));
+			s[n].unread = 1;
+			bad = 1;
+		} else {
 			s[n].has_main = fstatat(fd, "main.cf", &st,
 			    AT_SYMLINK_NOFOLLOW) == 0;
 			s[n].has_master = fstatat(fd, "master.cf", &st,
 			    AT_SYMLINK_NOFOLLOW) == 0;
-			if (sf_read(fd, "info", "info", &data, &len, &st,
-			    &exists, NULL) == 0 && exists) {
+			if ((r = sf_read(fd, "info", "info", &data, &len, &st,
+			    &exists, NULL)) == 0 && exists) {
 				s[n].info = data;
 				info_parse(&s[n]);
 			} else {
+				/* No info (a set made by hand): unnumbered. */
+				s[n].unread = r == -1;
 				/* Whether a rollback made it is unknown. */
 				diag_add(d, DIAG_ERR, BK_DIR, 0, "%s: cannot "
 				    "read its info", de->d_name);

@@ -411,6 +411,7 @@ struct bk_set {
 	long long	 seq;		/* its place among the sets; 0: made
 					   before sets were numbered */
 	int		 first;		/* taken before the first edit: kept */
+	int		 unread;	/* could not be read: seq unknown */
 };
 struct bk_file {
 	const char	*name;		/* "main.cf" */

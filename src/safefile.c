@@ -307,8 +307,13 @@ walk(const char *path, struct diag *d)
 		buf_adds(&todo, path);
 	buf_init(&done);
 	buf_adds(&done, "/");
-	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || fstat(fd, &st) == -1 || trusted(&st, "/", d) == -1)
+	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		diag_add(d, DIAG_ERR, "/", 0, "cannot open directory: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (trusted(&st, "/", d) == -1)
 		goto fail;
 	comp = todo.p;
 	for (;;) {
@@ -361,8 +366,12 @@ walk(const char *path, struct diag *d)
 				buf_adds(&done, "/");
 				fd = open("/", O_RDONLY | O_DIRECTORY |
 				    O_CLOEXEC);
-				if (fd == -1)
+				if (fd == -1) {
+					diag_add(d, DIAG_ERR, "/", 0, "cannot "
+					    "open directory: %s",
+					    strerror(errno));
 					goto fail;
+				}
 			} else {
 				/* done names the link: drop it */
 				while (done.len > 1 &&

@@ -430,6 +430,21 @@ load_raw(struct txn *t, struct diag *d)
 static void	 pending_reload(struct txn *);
 
 /*
+ * parse_errors_only - were all of d's errors about the files' contents
+ * (each has a line)?  A file that could not be read is another matter.
+ */
+static int
+parse_errors_only(const struct diag *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->m[i].sev == DIAG_ERR && d->m[i].line == 0)
+			return 0;
+	return d->nerr > 0;
+}
+
+/*
  * rollback_hint - a file that does not parse stops every command but
  * rollback: its last parse error (one with a line) says so, on the same
  * line.
@@ -507,7 +522,8 @@ txn_begin_flags(struct txn *t, int flags)
 	}
 	/* Each error says where and that the file is refused. */
 	if (!bad && conf_load(&t->c, &d) == -1) {
-		if ((flags & TXN_UNPARSED) && load_raw(t, &d) == 0) {
+		if ((flags & TXN_UNPARSED) && parse_errors_only(&d) &&
+		    load_raw(t, &d) == 0) {
 			unparsed = 1;
 			txn_note(t, "the files as they are do not parse; "
 			    "restoring a backup set does not need them to");
