@@ -36,15 +36,23 @@ build/asan/lib/%.o: src/%.c
 # -Wl,--wrap=NAME, and the test defines __wrap_NAME.
 wrapflags=	$(foreach f,$(shell cat tests/$(1).wrap 2>/dev/null),-Wl,--wrap=$(f))
 
-build/tests/%: tests/%.c tests/testutil.c tests/test.h $(LIB_OBJS)
+# The tests that use the one failure-injection harness, tests/faults.c;
+# their .wrap files list at least the calls of its enum sc.
+FAULT_TESTS=	test_safefile test_txn
+faultsrc=	$(if $(filter $(1),$(FAULT_TESTS)),tests/faults.c)
+
+build/tests/%: tests/%.c tests/testutil.c tests/test.h tests/faults.c \
+    tests/faults.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) -o $@ $< tests/testutil.c \
-	    $(LIB_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
+	    $(call faultsrc,$*) $(LIB_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
 
-build/asan/%: tests/%.c tests/testutil.c tests/test.h $(ASAN_OBJS)
+build/asan/%: tests/%.c tests/testutil.c tests/test.h tests/faults.c \
+    tests/faults.h $(ASAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(ASAN_FLAGS) -O1 -o $@ $< \
-	    tests/testutil.c $(ASAN_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
+	    tests/testutil.c $(call faultsrc,$*) $(ASAN_OBJS) $(TEST_LIBS) \
+	    $(call wrapflags,$*)
 
 build/pftool: tests/pftool.c $(LIB_OBJS)
 	@mkdir -p $(@D)
