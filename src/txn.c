@@ -17,14 +17,28 @@
 /*
  * The transaction that every edit goes through:
  *
- *   take Postfix's locks (main.cf.tmp, then master.cf.tmp) -> read and
- *   parse both files -> the command edits them in memory -> back up both
- *   originals -> replace each changed file (temp file, owner and mode,
- *   fsync, rename, fsync the directory) -> read them back -> postfix
- *   check -> on any failure restore both byte for byte -> postfix reload
- *   when Postfix runs -> release the locks.
+ *   txn_begin: take Postfix's locks (main.cf.tmp, then master.cf.tmp)
+ *   -> recover what a killed run left (the journal) -> read and parse
+ *   both files; then the command edits them in memory; then txn_commit,
+ *   one function per step, sharing struct commit:
  *
- * The exit status says which state the files are in (see pfsubmit.h).
+ *   step_compare	the new contents, the diff, what check would find
+ *   step_backup	both originals into a new backup set
+ *   step_stage		both new files beside the originals, the journal
+ *   step_install	each new file renamed over its original
+ *   step_read_back	each file reads back as written; postmap
+ *   step_check		postfix check
+ *   step_commit	the journal says "reload" or goes; prune the sets
+ *   reload_step	postfix reload when Postfix runs
+ *   report		what happened, in words or JSON
+ *
+ *   and on any failure after the backup, undo: both files byte for byte
+ *   as they were, the set removed.  txn_end releases the locks.
+ *
+ * Every postfix command is given the directory that was checked (see
+ * run_postfix).  Termination signals are held from the first install to
+ * the report, so that an interrupt lands on a finished or an undone
+ * edit.  The exit status says which state the files are in (pfsubmit.h).
  * With -n nothing is locked, written or run: the diff is printed.
  */
 
