@@ -221,6 +221,14 @@ struct journal {
 	int		 nf;
 };
 
+/* plain_name - a file name of the directory, safe in a message */
+static int
+plain_name(const char *s)
+{
+	return *s != '\0' && *s != '.' && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+}
+
 /* journal_parse - 0, or -1 for a journal this version cannot trust */
 static int
 journal_parse(const char *text, struct journal *j)
@@ -255,10 +263,12 @@ journal_parse(const char *text, struct journal *j)
 		if (err != NULL)
 			return -1;
 		f->oldlen = strtonum(b, 0, PF_MAX_FILE, &err);
-		if (err != NULL || strchr(f->name, '/') != NULL)
+		if (err != NULL || !plain_name(f->name))
 			return -1;
 		j->nf++;
 	}
+	if (j->backup[0] != '\0' && !plain_name(j->backup))
+		return -1;
 	if (strcmp(state, "reload") == 0)
 		j->reload = 1;
 	else if (strcmp(state, "installing") != 0)
@@ -308,8 +318,13 @@ recover(struct txn *t, struct diag *d)
 		return -2;
 	if (!exists)
 		return 0;
-	if (journal_parse(text, &j) == -1)
+	if (journal_parse(text, &j) == -1) {
 		why = "written by another version of pfsubmit, or damaged";
+		/* Nothing of it is used but a plain backup id. */
+		j.nf = 0;
+		if (!plain_name(j.backup))
+			j.backup[0] = '\0';
+	}
 	free(text);
 	/* First make sure of every file; then act. */
 	for (k = 0; why == NULL && k < j.nf; k++) {
@@ -459,12 +474,12 @@ parse_errors_only(const struct diag *d)
 }
 
 /*
- * rollback_hint - a file that does not parse stops every command but
+ * txn_parse_hint - a file that does not parse stops every command but
  * rollback: its last parse error (one with a line) says so, on the same
- * line.
+ * line.  For every command that loads the files.
  */
-static void
-rollback_hint(struct diag *d)
+void
+txn_parse_hint(struct diag *d)
 {
 	struct diag_msg	*m;
 	char		*text;
@@ -543,7 +558,7 @@ txn_begin_flags(struct txn *t, int flags)
 			    "restoring a backup set does not need them to");
 		} else {
 			bad = 1;
-			rollback_hint(&d);
+			txn_parse_hint(&d);
 		}
 	}
 	if (!bad && !t->c.main.cf.exists) {

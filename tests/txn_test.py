@@ -355,6 +355,29 @@ class Recovery(Base):
         self.assertEqual(c.read("master.cf"), ct.DEBIAN_ENABLED_MASTER)
         self.assertEqual(c.read("main.cf"), ct.DEBIAN_MAIN + b"x = 1\n")
 
+    def test_damaged_journal_is_kept_not_followed(self):
+        """A journal this version cannot read (damaged, or an older
+        format without the files' hashes) is not followed: it is kept
+        aside inside the directory, whatever id it names, and nothing is
+        put back."""
+        for text in (b"pfsubmit journal 2\nbackup: ../../x\nbogus\n",
+                     b"backup: 20200101T000000Z\ncommand: pfsubmit\n"):
+            c = self.conf()
+            c.write("main.cf.pfsubmit-old", b"old = 1\n")
+            c.write(JOURNAL, text, 0o600)
+            r = self.pf(c, *FAST, "param", "set", "x=1")
+            self.assertEqual(r.rc, 1, r)
+            self.assertEqual(r.err.count(b"\n"), 1, r)
+            self.assertIn(b"another version of pfsubmit, or damaged",
+                          r.err)
+            self.assertEqual(c.read("main.cf"), ct.DEBIAN_MAIN)
+            kept = sorted(n for n in os.listdir(c.dir)
+                          if n.startswith(JOURNAL))
+            self.assertEqual(len(kept), 1, kept)
+            self.assertEqual(read(c.path(kept[0])), text)
+            self.assertEqual(sorted(os.listdir(c.top)), ["postfix"])
+            self.pf_ok(c, *FAST, "param", "set", "x=1")
+
     @ct.requires_root
     @ct.requires_postfix
     @needs(STRACE is not None, "strace is missing")
