@@ -294,6 +294,79 @@ journal_keep(struct txn *t, const struct journal *j)
 }
 
 /*
+ * recover_check - is every file what the journal says the killed run
+ * left?  Sets undo[k] for each file to put back, and *changed when an
+ * edit waiting for its reload changed since.  Returns NULL, or why not
+ * (*at: the file it is about).
+ */
+static const char *
+recover_check(struct txn *t, const struct journal *j, int *undo,
+    int *changed, int *at)
+{
+	const struct jfile *f;
+	char		 cur[TXN_HASHLEN], kept[TXN_HASHLEN];
+	char		 old[SF_NAMELEN + 16];
+	long long	 curlen, keptlen;
+	int		 k;
+
+	for (k = 0; k < j->nf; k++) {
+		f = &j->f[k];
+		*at = k;
+		undo[k] = 0;
+		(void)snprintf(old, sizeof(old), "%s%s", f->name, SF_OLD);
+		if (file_hash(t->c.dirfd, f->name, cur, &curlen) == -1 ||
+		    file_hash(t->c.dirfd, old, kept, &keptlen) == -1)
+			return "cannot be read to compare it with the journal "
+			    "of a pfsubmit run that was interrupted";
+		if (strcmp(cur, f->newh) == 0 && curlen == f->newlen) {
+			undo[k] = !j->reload;
+			/* Its original must be the one the journal names. */
+			if (undo[k] && (strcmp(kept, f->oldh) != 0 ||
+			    keptlen != f->oldlen))
+				return "its kept original (.pfsubmit-old) is "
+				    "not the one an interrupted pfsubmit run "
+				    "kept";
+		} else if (j->reload) {
+			/* Final already; only the reload is in doubt. */
+			*changed = 1;
+		} else if (strcmp(cur, f->oldh) != 0 || curlen != f->oldlen)
+			return "changed since a pfsubmit run was interrupted";
+	}
+	*at = -1;
+	return NULL;
+}
+
+/* recover_undo - put back what recover_check said; -1 if that failed */
+static int
+recover_undo(struct txn *t, const struct journal *j, const int *undo,
+    struct diag *d)
+{
+	int	 k, bad = 0, undone = 0;
+
+	for (k = 0; k < j->nf; k++) {
+		if (!undo[k])
+			continue;
+		if (strcmp(j->f[k].oldh, "-") == 0) {
+			/* The killed run made the file: remove it again. */
+			if (unlinkat(t->c.dirfd, j->f[k].name, 0) == -1) {
+				diag_add(d, DIAG_ERR, j->f[k].name, 0,
+				    "cannot remove it: %s", strerror(errno));
+				bad = 1;
+			} else
+				undone++;
+		} else if (sf_revert(t->c.dirfd, j->f[k].name, d) == -1)
+			bad = 1;
+		else
+			undone++;
+	}
+	if (undone > 0)
+		txn_note(t, "an edit that was interrupted before it was "
+		    "checked has been undone (%d file%s put back)", undone,
+		    undone == 1 ? "" : "s");
+	return bad ? -1 : 0;
+}
+
+/*
  * recover - act on the journal of a killed run (see above).  Returns -1
  * after saying why when the run must stop because the files are not
  * what the killed run left (the journal is kept aside), -2 when a kept
@@ -304,14 +377,10 @@ recover(struct txn *t, struct diag *d)
 {
 	struct journal	 j;
 	struct stat	 st;
-	struct jfile	*f;
-	char		*text, cur[TXN_HASHLEN], kept[TXN_HASHLEN];
-	char		 old[SF_NAMELEN + 16];
-	long long	 curlen, keptlen;
+	char		*text, *set = NULL;
 	const char	*aside, *why = NULL;
 	size_t		 len;
-	int		 k, exists, undo[2 + TXN_MAXTBL], bad = 0, undone = 0;
-	int		 changed = 0;
+	int		 exists, undo[2 + TXN_MAXTBL], changed = 0, at = -1;
 
 	if (sf_read(t->c.dirfd, TXN_JOURNAL, TXN_JOURNAL, &text, &len, &st,
 	    &exists, d) == -1)
@@ -327,67 +396,28 @@ recover(struct txn *t, struct diag *d)
 	}
 	free(text);
 	/* First make sure of every file; then act. */
-	for (k = 0; why == NULL && k < j.nf; k++) {
-		f = &j.f[k];
-		undo[k] = 0;
-		(void)snprintf(old, sizeof(old), "%s%s", f->name, SF_OLD);
-		if (file_hash(t->c.dirfd, f->name, cur, &curlen) == -1 ||
-		    file_hash(t->c.dirfd, old, kept, &keptlen) == -1) {
-			why = "cannot be read";
-			break;
-		}
-		if (strcmp(cur, f->newh) == 0 && curlen == f->newlen) {
-			undo[k] = !j.reload;
-			/* Its original must be the one the journal names. */
-			if (undo[k] && (strcmp(kept, f->oldh) != 0 ||
-			    keptlen != f->oldlen))
-				why = "has a kept original (.pfsubmit-old) "
-				    "that is not the one pfsubmit kept";
-		} else if (j.reload) {
-			/* Final already; only the reload is in doubt. */
-			changed = 1;
-		} else if (strcmp(cur, f->oldh) != 0 || curlen != f->oldlen)
-			why = "changed since";
-		if (why != NULL)
-			break;
-	}
+	if (why == NULL)
+		why = recover_check(t, &j, undo, &changed, &at);
 	if (why != NULL) {
 		aside = journal_keep(t, &j);
-		diag_add(d, DIAG_ERR, k < j.nf ? j.f[k].name : TXN_JOURNAL, 0,
-		    "%s a pfsubmit run was interrupted%s%s; not undoing that "
-		    "run, so as not to lose what changed; its journal is kept "
-		    "as %s; the files before it are backup set %s (pfsubmit "
-		    "backups diff %s shows the difference; pfsubmit rollback "
-		    "%s restores it); then run pfsubmit again", why,
-		    j.reload ? " before Postfix was reloaded" : "",
-		    k < j.nf ? "" : " (its journal)",
-		    aside != NULL ? aside : TXN_JOURNAL, j.backup[0] != '\0' ?
-		    j.backup : "?", j.backup, j.backup);
+		if (j.backup[0] != '\0')
+			set = xprintf("; the files before that run are backup "
+			    "set %s (pfsubmit backups diff %s shows the "
+			    "difference, pfsubmit rollback %s restores it)",
+			    j.backup, j.backup, j.backup);
+		diag_add(d, DIAG_ERR, at >= 0 ? j.f[at].name : TXN_JOURNAL, 0,
+		    "%s; not undoing that run, so as not to lose what "
+		    "changed; its journal is kept as %s%s; then run pfsubmit "
+		    "again", why, aside != NULL ? aside : TXN_JOURNAL,
+		    set != NULL ? set : "");
+		free(set);
 		return -1;
 	}
-	for (k = 0; k < j.nf; k++) {
-		if (!undo[k])
-			continue;
-		if (strcmp(j.f[k].oldh, "-") == 0) {
-			/* The killed run made the file: remove it again. */
-			if (unlinkat(t->c.dirfd, j.f[k].name, 0) == -1)
-				bad = 1;
-			else
-				undone++;
-		} else if (sf_revert(t->c.dirfd, j.f[k].name, d) == -1)
-			bad = 1;
-		else
-			undone++;
-	}
-	if (bad)
+	if (recover_undo(t, &j, undo, d) == -1)
 		return -2;
 	journal_remove(t, d);
 	if (j.reload)
 		t->reload_pending = changed ? 2 : 1;
-	else if (undone > 0)
-		txn_note(t, "an edit that was interrupted before it was "
-		    "checked has been undone (%d file%s put back)", undone,
-		    undone == 1 ? "" : "s");
 	return 0;
 }
 
@@ -498,6 +528,100 @@ txn_parse_hint(struct diag *d)
 }
 
 /*
+ * begin_lock - open the directory, take both locks, and deal with what a
+ * killed run left (we hold the locks).  -1 after adding why to d.
+ */
+static int
+begin_lock(struct txn *t, struct diag *d)
+{
+	char	 tmp[SF_NAMELEN];
+	int	 k, r;
+
+	if (conf_open_dir(&t->c, opt.config_dir, !opt.dry_run, d) == -1)
+		return -1;
+	if (opt.dry_run)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		(void)snprintf(tmp, sizeof(tmp), "%s.tmp", names[k]);
+		if (sf_lock(t->c.dirfd, tmp, opt.lock_wait, &t->lk[k],
+		    d) == -1)
+			return -1;
+	}
+	/*
+	 * A journal not followed (-1): what a kept original held is in its
+	 * backup set.  One that failed (-2): the originals stay.
+	 */
+	r = recover(t, d);
+	for (k = r == -2 ? 2 : 0; k < 2; k++)
+		(void)sf_discard(t->c.dirfd, names[k], d);
+	/* A journal killed before its rename was never in force. */
+	(void)unlinkat(t->c.dirfd, TXN_JOURNAL_NEW, 0);
+	bk_cleanup(t->c.dirfd);
+	return r < 0 ? -1 : 0;
+}
+
+/*
+ * begin_load - read and parse both files (with TXN_UNPARSED, files that
+ * do not parse as bytes) and check them.  -1 after adding why to d.
+ */
+static int
+begin_load(struct txn *t, int flags, struct diag *d)
+{
+	int	 k;
+
+	/* Each error says where and that the file is refused. */
+	if (conf_load(&t->c, d) == -1) {
+		if (!(flags & TXN_UNPARSED) || !parse_errors_only(d) ||
+		    load_raw(t, d) == -1) {
+			txn_parse_hint(d);
+			return -1;
+		}
+		/* The parse errors were the files as they are: not shown. */
+		diag_free(d);
+		diag_init(d);
+		t->unparsed = 1;
+		txn_note(t, "the files as they are do not parse; restoring a "
+		    "backup set does not need them to");
+	}
+	if (!t->c.main.cf.exists) {
+		diag_add(d, DIAG_ERR, t->c.main.cf.path, 0, "no such file; "
+		    "Postfix is not configured yet");
+		return -1;
+	}
+	for (k = 0; k < 2 && !opt.dry_run; k++)
+		if (txn_file(t, k)->exists &&
+		    sf_check_secure(&txn_file(t, k)->st, txn_file(t, k)->path,
+		    0, d) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * begin_snapshot - what the edit is measured against: the bytes, what
+ * check finds (an edit must not add to it), and the parameters that a
+ * reload does not apply.
+ */
+static void
+begin_snapshot(struct txn *t)
+{
+	const struct mp_param *mp;
+	struct buf	 b;
+	int		 k;
+
+	for (k = 0; k < 2; k++) {
+		buf_init(&b);
+		buf_adds(&b, "");
+		cf_serialize(txn_file(t, k), &b);
+		t->origlen[k] = b.len;
+		t->orig[k] = buf_take(&b);
+	}
+	lint_errors(&t->c, &t->errors);
+	for (k = 0; k < TXN_NRESTART; k++)
+		if ((mp = mp_get(&t->c.main, restart_params[k])) != NULL)
+			t->restart_was[k] = xstrdup(mp->value);
+}
+
+/*
  * txn_begin_flags - lock and load; with TXN_UNPARSED (rollback), files
  * that do not parse are loaded as bytes.  Returns 0, or an exit status
  * after saying why (nothing has been changed).
@@ -506,9 +630,7 @@ int
 txn_begin_flags(struct txn *t, int flags)
 {
 	struct diag	 d;
-	const struct mp_param *mp;
-	char		 tmp[SF_NAMELEN];
-	int		 k, bad = 0, unparsed = 0;
+	int		 bad;
 
 	memset(t, 0, sizeof(*t));
 	t->c.dirfd = -1;
@@ -517,7 +639,6 @@ txn_begin_flags(struct txn *t, int flags)
 	diag_init(&t->notes);
 	diag_init(&d);
 	t->command = shell_command();
-
 	if (!opt.dry_run && (!opt.no_check || !opt.no_reload) &&
 	    geteuid() != 0) {
 		fprintf(stderr, "pfsubmit: postfix check and postfix reload "
@@ -525,85 +646,17 @@ txn_begin_flags(struct txn *t, int flags)
 		    "to edit a staging directory\n");
 		return EX_PF_FAIL;
 	}
-	if (conf_open_dir(&t->c, opt.config_dir, !opt.dry_run, &d) == -1)
-		bad = 1;
-	if (!bad && !opt.dry_run) {
-		for (k = 0; k < 2 && !bad; k++) {
-			(void)snprintf(tmp, sizeof(tmp), "%s.tmp", names[k]);
-			if (sf_lock(t->c.dirfd, tmp, opt.lock_wait, &t->lk[k],
-			    &d) == -1)
-				bad = 1;
-		}
-	}
-	/* Leftovers of a run that was killed; we hold the locks. */
-	if (!bad && !opt.dry_run) {
-		/*
-		 * A journal not followed: what a kept original held is in
-		 * its backup set.  One that failed: the originals stay.
-		 */
-		if ((k = recover(t, &d)) < 0)
-			bad = 1;
-		for (k = k == -2 ? 2 : 0; k < 2; k++)
-			(void)sf_discard(t->c.dirfd, names[k], &d);
-		/* A journal killed before its rename was never in force. */
-		(void)unlinkat(t->c.dirfd, TXN_JOURNAL_NEW, 0);
-		bk_cleanup(t->c.dirfd);
-	}
-	/* Each error says where and that the file is refused. */
-	if (!bad && conf_load(&t->c, &d) == -1) {
-		if ((flags & TXN_UNPARSED) && parse_errors_only(&d) &&
-		    load_raw(t, &d) == 0) {
-			unparsed = 1;
-			txn_note(t, "the files as they are do not parse; "
-			    "restoring a backup set does not need them to");
-		} else {
-			bad = 1;
-			txn_parse_hint(&d);
-		}
-	}
-	if (!bad && !t->c.main.cf.exists) {
-		diag_add(&d, DIAG_ERR, t->c.main.cf.path, 0, "no such file; "
-		    "Postfix is not configured yet");
-		bad = 1;
-	}
-	if (!bad && !opt.dry_run) {
-		for (k = 0; k < 2 && !bad; k++)
-			if (txn_file(t, k)->exists &&
-			    sf_check_secure(&txn_file(t, k)->st,
-			    txn_file(t, k)->path, 0, &d) == -1)
-				bad = 1;
-	}
+	bad = begin_lock(t, &d) == -1 || begin_load(t, flags, &d) == -1;
 	if (t->c.dir != NULL)
 		diag_place(&d, t->c.dir);
-	if (unparsed) {
-		/* The parse errors were the files as they are: not shown. */
-		diag_free(&d);
-		diag_init(&d);
-	}
 	diag_print(&d, stderr, bad ? DIAG_ERR : DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	if (bad) {
 		txn_end(t);
 		return EX_PF_FAIL;
 	}
-	if (!unparsed) {
-		for (k = 0; k < 2; k++) {
-			struct buf b;
-
-			buf_init(&b);
-			buf_adds(&b, "");
-			cf_serialize(txn_file(t, k), &b);
-			t->origlen[k] = b.len;
-			t->orig[k] = buf_take(&b);
-		}
-		/* What check finds now: an edit must not add to it. */
-		lint_errors(&t->c, &t->errors);
-		for (k = 0; k < TXN_NRESTART; k++)
-			if ((mp = mp_get(&t->c.main, restart_params[k])) !=
-			    NULL)
-				t->restart_was[k] = xstrdup(mp->value);
-	}
-	t->unparsed = unparsed;
+	if (!t->unparsed)
+		begin_snapshot(t);
 	if (t->reload_pending)
 		pending_reload(t);
 	return 0;
