@@ -307,8 +307,8 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 		first = 1;
 	for (i = 0; i < nsets; i++) {
 		if (sets[i].unread) {
-			diag_add(d, DIAG_ERR, BK_DIR, 0, "%s cannot be read, so "
-			    "the new set cannot be numbered after it",
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "%s cannot be read, "
+			    "so the new set cannot be numbered after it",
 			    sets[i].id);
 			bk_list_free(sets, nsets);
 			close(bfd);

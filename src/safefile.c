@@ -235,7 +235,8 @@ sf_path_text(const char *path, struct diag *d)
 	q = vquote(path, strlen(path), 120);
 	diag_add(d, DIAG_ERR, NULL, 0, "-c \"%s\": %s; refusing it (give the "
 	    "directory's name without control characters)", q,
-	    *path == '\0' ? "an empty path" : "a control character in the path");
+	    *path == '\0' ? "an empty path" :
+	    "a control character in the path");
 	free(q);
 	return -1;
 }

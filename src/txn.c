@@ -225,8 +225,9 @@ struct journal {
 static int
 plain_name(const char *s)
 {
-	return *s != '\0' && *s != '.' && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+	return *s != '\0' && *s != '.' && s[strspn(s,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-")] == '\0';
 }
 
 /* journal_parse - 0, or -1 for a journal this version cannot trust */

@@ -119,7 +119,8 @@ info__newline_in_an_argument__stays_in_its_field(void **state)
 {
 	struct bx	*x = *state;
 	static char	 a0[] = "pfsubmit", a1[] = "param", a2[] = "set";
-	static char	 a3[] = "x=1\nrollback: yes\nrestored: 20200101T000000Z";
+	static char	 a3[] =
+	    "x=1\nrollback: yes\nrestored: 20200101T000000Z";
 	char		*argv[] = { a0, a1, a2, a3, NULL };
 	struct bk_set	*s;
 	struct txn	 t;
