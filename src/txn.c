@@ -866,6 +866,7 @@ struct commit {
 	struct buf	 diff;
 	int		 changed[2];
 	int		 installed[2];
+	int		 installing;	/* step_install began: revert */
 	int		 tch;		/* a table changes */
 	struct jfile	 jf[2];		/* what the journal says of each */
 	int		 njf;
@@ -1083,6 +1084,7 @@ step_install(struct commit *cm)
 	char		 side[SF_NAMELEN];
 	int		 k;
 
+	cm->installing = 1;
 	for (k = 0; k < 2; k++) {
 		if (!cm->changed[k])
 			continue;
@@ -1207,7 +1209,8 @@ undo(struct commit *cm)
 	char		 side[SF_NAMELEN];
 	int		 k;
 
-	if (revert(cm) == -1) {
+	/* Nothing was installed before step_install: nothing to revert. */
+	if (cm->installing && revert(cm) == -1) {
 		/*
 		 * Remove what was staged and not installed, but leave the
 		 * kept originals (*.pfsubmit-old) for the administrator.
