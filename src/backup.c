@@ -22,8 +22,19 @@
  * added when two edits fall in one second.  The set is written as ID.tmp
  * and renamed when complete, so a set either exists whole or not at all;
  * a leftover ID.tmp (from a run that was killed) is removed by the next
- * run.  A set is never overwritten; the oldest are removed when there
- * are more than PF_BACKUP_KEEP.
+ * run.  A set is never overwritten.
+ *
+ * The info file is "key: value" lines, each value encoded with vis(3)
+ * (C-style escapes for a newline, a control byte, a backslash), so that
+ * no argument of the command line can add a line of its own; it begins
+ * with "version: 2" and "seq: N".  The sets are ordered by that number,
+ * one more than the highest of the sets there, not by their names: a
+ * clock that steps back must not make a new set look old.  Sets made
+ * before the numbers were kept (no seq) are older than every numbered
+ * one, and ordered among themselves by name.  The set made when there
+ * was none ("first: yes": the configuration before pfsubmit's first
+ * edit) is never pruned; of the others the newest are kept, as many as
+ * pfsubmit-backups/keep says (PF_BACKUP_KEEP without it).
  */
 
 #include <sys/types.h>
@@ -32,10 +43,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <vis.h>
 
 #include "pfsubmit.h"
 
@@ -79,11 +93,72 @@ id_cmp(const char *a, const char *b)
 	return na < nb ? -1 : na > nb;
 }
 
+/* set_cmp_newest - by sequence number, then (unnumbered sets) by id */
 static int
 set_cmp_newest(const void *a, const void *b)
 {
-	return id_cmp(((const struct bk_set *)b)->id,
-	    ((const struct bk_set *)a)->id);
+	const struct bk_set *sa = a, *sb = b;
+
+	if (sa->seq != sb->seq)
+		return sa->seq < sb->seq ? 1 : -1;
+	return id_cmp(sb->id, sa->id);
+}
+
+/* bk_encode - a value for the info file, on one line; allocated */
+char *
+bk_encode(const char *s)
+{
+	char	*out;
+
+	if (stravis(&out, s, VIS_CSTYLE | VIS_OCTAL | VIS_NL | VIS_TAB) ==
+	    -1)
+		return xstrdup("");
+	return out;
+}
+
+/* bk_decode - bk_encode undone (bytes that do not decode kept); alloc. */
+char *
+bk_decode(const char *s)
+{
+	char	*out;
+
+	out = xmalloc(strlen(s) + 1);
+	if (strunvis(out, s) == -1)
+		(void)strlcpy(out, s, strlen(s) + 1);
+	return out;
+}
+
+/*
+ * bk_info_field - the value of "key: value" in a set's info, decoded
+ * when the info is encoded; the first line with the key counts, so a
+ * header line cannot be overridden by a later one.  "" when absent.
+ */
+char *
+bk_info_field(const char *info, const char *key)
+{
+	const char	*p = info, *nl;
+	char		*raw, *v;
+	size_t		 klen = strlen(key);
+	int		 enc;
+
+	enc = strncmp(info, "version: 2\n", 11) == 0;
+	while (*p != '\0') {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if ((size_t)(nl - p) >= klen + 2 &&
+		    strncmp(p, key, klen) == 0 && p[klen] == ':' &&
+		    p[klen + 1] == ' ') {
+			raw = xstrndup(p + klen + 2,
+			    (size_t)(nl - p) - klen - 2);
+			if (!enc)
+				return raw;
+			v = bk_decode(raw);
+			free(raw);
+			return v;
+		}
+		p = *nl == '\0' ? nl : nl + 1;
+	}
+	return xstrdup("");
 }
 
 /* open_bkdir - the backup directory, made if create; -2 if absent */
@@ -101,8 +176,12 @@ open_bkdir(int dirfd, int create, struct diag *d)
 	    O_CLOEXEC)) == -1) {
 		if (errno == ENOENT && !create)
 			return -2;
-		diag_add(d, DIAG_ERR, BK_DIR, 0, "open: %s",
-		    strerror(errno));
+		if (errno == EACCES && geteuid() != 0)
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "only root may read "
+			    "the backup sets; run pfsubmit as root");
+		else
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "open: %s",
+			    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || sf_check_secure(&st, BK_DIR, 1, d) < 0) {
@@ -209,18 +288,43 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 	struct stat	 st;
 	char		 base[32], id[SF_NAMELEN], tmp[SF_NAMELEN + 8];
 	struct diag	 sub;
+	struct bk_set	*sets;
 	time_t		 now;
-	size_t		 i;
-	int		 bfd, sfd = -1, n;
+	size_t		 i, nsets;
+	long long	 seq = 0;
+	char		*head;
+	int		 bfd, sfd = -1, n, first = 0;
 
 	if ((bfd = open_bkdir(dirfd, 1, d)) < 0)
 		return -1;
 	diag_init(&sub);
 	remove_partial(bfd);
+	/*
+	 * The new set comes after every set there, whatever the clock; a
+	 * set that cannot be read might have the highest number.
+	 */
+	if (bk_list(dirfd, &sets, &nsets, NULL) == 0 && nsets == 0)
+		first = 1;
+	for (i = 0; i < nsets; i++) {
+		if (sets[i].unread) {
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "%s cannot be read, "
+			    "so the new set cannot be numbered after it",
+			    sets[i].id);
+			bk_list_free(sets, nsets);
+			close(bfd);
+			return -1;
+		}
+		if (sets[i].seq > seq)
+			seq = sets[i].seq;
+	}
+	bk_list_free(sets, nsets);
+	head = xprintf("version: 2\nseq: %lld\n%s%s", seq + 1,
+	    first ? "first: yes\n" : "", info);
 	now = time(NULL);
 	if ((tm = gmtime(&now)) == NULL ||
 	    strftime(base, sizeof(base), "%Y%m%dT%H%M%SZ", tm) == 0) {
 		close(bfd);
+		free(head);
 		return -1;
 	}
 	for (n = 1; n < 1000; n++) {
@@ -237,12 +341,14 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 			diag_add(d, DIAG_ERR, BK_DIR, 0, "mkdir: %s",
 			    strerror(errno));
 			close(bfd);
+			free(head);
 			return -1;
 		}
 	}
 	if (n == 1000) {
 		diag_add(d, DIAG_ERR, BK_DIR, 0, "cannot name a backup set");
 		close(bfd);
+		free(head);
 		return -1;
 	}
 	if ((sfd = openat(bfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -251,6 +357,7 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 		    strerror(errno));
 		(void)unlinkat(bfd, tmp, AT_REMOVEDIR);
 		close(bfd);
+		free(head);
 		return -1;
 	}
 	for (i = 0; i < nfiles; i++) {
@@ -266,20 +373,21 @@ bk_create(int dirfd, const struct bk_file *files, size_t nfiles,
 		    files[i].st->st_gid : getegid(), &sub) == -1)
 			goto fail;
 	}
-	if (sf_write_new(sfd, "info", info, strlen(info), 0600, geteuid(),
+	if (sf_write_new(sfd, "info", head, strlen(head), 0600, geteuid(),
 	    getegid(), &sub) == -1)
 		goto fail;
-	if (fsync(sfd) == -1 || renameat(bfd, tmp, bfd, id) == -1) {
+	if (sf_fsync(sfd) == -1 || renameat(bfd, tmp, bfd, id) == -1) {
 		diag_add(d, DIAG_ERR, BK_DIR, 0, "cannot complete backup set "
 		    "%s: %s", id, strerror(errno));
 		goto fail;
 	}
 	/* The set is complete under its name; only durability is in doubt. */
-	if (fsync(bfd) == -1)
+	if (sf_fsync(bfd) == -1)
 		diag_add(d, DIAG_WARN, BK_DIR, 0, "fsync: %s", strerror(errno));
 	close(sfd);
 	close(bfd);
 	diag_free(&sub);
+	free(head);
 	(void)strlcpy(idout, id, idlen);
 	return 0;
 fail:
@@ -292,7 +400,32 @@ fail:
 		close(sfd);
 	remove_set(bfd, tmp);
 	close(bfd);
+	free(head);
 	return -1;
+}
+
+/* info_parse - what the list needs of a set's info */
+static void
+info_parse(struct bk_set *s)
+{
+	const char	*err;
+	char		*v;
+
+	v = bk_info_field(s->info, "rollback");
+	s->by_rollback = strcmp(v, "yes") == 0;
+	free(v);
+	v = bk_info_field(s->info, "restored");
+	if (valid_id(v))
+		(void)strlcpy(s->restored, v, sizeof(s->restored));
+	free(v);
+	v = bk_info_field(s->info, "seq");
+	s->seq = strtonum(v, 1, LLONG_MAX / 2, &err);
+	if (err != NULL)
+		s->seq = 0;
+	free(v);
+	v = bk_info_field(s->info, "first");
+	s->first = strcmp(v, "yes") == 0;
+	free(v);
 }
 
 void
@@ -316,9 +449,9 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 	struct dirent	*de;
 	struct stat	 st;
 	DIR		*dp;
-	char		*data, *p;
-	size_t		 n = 0, len;
-	int		 bfd, fd, exists, bad = 0;
+	char		*data;
+	size_t		 n = 0, len, i;
+	int		 bfd, fd, exists, bad = 0, r;
 
 	*setsp = NULL;
 	*np = 0;
@@ -335,23 +468,24 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 		memset(&s[n], 0, sizeof(s[n]));
 		(void)strlcpy(s[n].id, de->d_name, sizeof(s[n].id));
 		if ((fd = openat(bfd, de->d_name, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			/* Neither its number nor its origin is known. */
+			diag_add(d, DIAG_ERR, BK_DIR, 0, "%s: cannot open it: "
+			    "%s", de->d_name, strerror(errno));
+			s[n].unread = 1;
+			bad = 1;
+		} else {
 			s[n].has_main = fstatat(fd, "main.cf", &st,
 			    AT_SYMLINK_NOFOLLOW) == 0;
 			s[n].has_master = fstatat(fd, "master.cf", &st,
 			    AT_SYMLINK_NOFOLLOW) == 0;
-			if (sf_read(fd, "info", "info", &data, &len, &st,
-			    &exists, NULL) == 0 && exists) {
+			if ((r = sf_read(fd, "info", "info", &data, &len, &st,
+			    &exists, NULL)) == 0 && exists) {
 				s[n].info = data;
-				s[n].by_rollback =
-				    strstr(data, "\nrollback: yes") != NULL;
-				if ((p = strstr(data, "\nrestored: ")) !=
-				    NULL && (len = strcspn(p + 11, "\n")) <
-				    sizeof(s[n].restored)) {
-					memcpy(s[n].restored, p + 11, len);
-					s[n].restored[len] = '\0';
-				}
+				info_parse(&s[n]);
 			} else {
+				/* No info (a set made by hand): unnumbered. */
+				s[n].unread = r == -1;
 				/* Whether a rollback made it is unknown. */
 				diag_add(d, DIAG_ERR, BK_DIR, 0, "%s: cannot "
 				    "read its info", de->d_name);
@@ -367,6 +501,11 @@ bk_list(int dirfd, struct bk_set **setsp, size_t *np, struct diag *d)
 	close(bfd);
 	if (n > 0)
 		qsort(s, n, sizeof(*s), set_cmp_newest);
+	/* Sets from before "first" was marked: the oldest stands for it. */
+	for (i = 0; i < n && !s[i].first; i++)
+		;
+	if (n > 0 && i == n)
+		s[n - 1].first = 1;
 	*setsp = s;
 	*np = n;
 	return bad ? -1 : 0;
@@ -397,12 +536,12 @@ bk_read(int dirfd, const char *id, const char *name, char **datap,
 	return r;
 }
 
-/* bk_prune - keep the newest keep sets */
+/* bk_prune - keep the newest keep sets, and the first for ever */
 void
 bk_prune(int dirfd, int keep)
 {
 	struct bk_set	*s;
-	size_t		 n, i;
+	size_t		 n, i, kept = 0;
 	int		 bfd;
 
 	/* Pruning needs to know every set: not when one is unreadable. */
@@ -411,11 +550,70 @@ bk_prune(int dirfd, int keep)
 		return;
 	}
 	if ((bfd = open_bkdir(dirfd, 0, NULL)) >= 0) {
-		for (i = (size_t)keep; i < n; i++)
-			remove_set(bfd, s[i].id);
+		for (i = 0; i < n; i++) {
+			if (s[i].first)
+				continue;
+			if (kept++ >= (size_t)keep)
+				remove_set(bfd, s[i].id);
+		}
 		close(bfd);
 	}
 	bk_list_free(s, n);
+}
+
+/*
+ * bk_keep - how many sets to keep besides the first: the number in
+ * pfsubmit-backups/keep (1 to 100000), else PF_BACKUP_KEEP.
+ */
+int
+bk_keep(int dirfd)
+{
+	struct stat	 st;
+	const char	*err;
+	char		*data;
+	size_t		 len;
+	long long	 n;
+	int		 bfd, exists;
+
+	if ((bfd = open_bkdir(dirfd, 0, NULL)) < 0)
+		return PF_BACKUP_KEEP;
+	if (sf_read(bfd, BK_KEEP, BK_KEEP, &data, &len, &st, &exists,
+	    NULL) == -1 || !exists) {
+		close(bfd);
+		return PF_BACKUP_KEEP;
+	}
+	close(bfd);
+	data[strcspn(data, " \t\r\n")] = '\0';
+	n = strtonum(data, 1, 100000, &err);
+	free(data);
+	if (err != NULL) {
+		fprintf(stderr, "pfsubmit: warning: %s/%s: not a number from 1 "
+		    "to 100000; keeping %d sets\n", BK_DIR, BK_KEEP,
+		    PF_BACKUP_KEEP);
+		return PF_BACKUP_KEEP;
+	}
+	return (int)n;
+}
+
+/* bk_set_dir - a descriptor on set id's directory, or -1 after why */
+int
+bk_set_dir(int dirfd, const char *id, struct diag *d)
+{
+	int	 bfd, sfd;
+
+	if (!valid_id(id) || (bfd = open_bkdir(dirfd, 0, d)) < 0) {
+		if (d == NULL || d->nerr == 0)
+			diag_add(d, DIAG_ERR, NULL, 0, "no backup set %s; "
+			    "pfsubmit backups lists them", id);
+		return -1;
+	}
+	sfd = openat(bfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	close(bfd);
+	if (sfd == -1)
+		diag_add(d, DIAG_ERR, NULL, 0, "no backup set %s; pfsubmit "
+		    "backups lists them", id);
+	return sfd;
 }
 
 /*
@@ -430,6 +628,6 @@ bk_remove(int dirfd, const char *id)
 	if (!valid_id(id) || (bfd = open_bkdir(dirfd, 0, NULL)) < 0)
 		return;
 	remove_set(bfd, id);
-	(void)fsync(bfd);
+	(void)sf_fsync(bfd);
 	close(bfd);
 }

@@ -73,9 +73,10 @@ const struct cmd cmds[] = {
 	{ "relayhost", cmd_relayhost, "relayhost host[:port] --user user "
 	    "--password-file file | relayhost --remove",
 	    "send outgoing mail through a provider's submission port" },
-	{ "backups", cmd_backups, "backups",
-	    "list backup sets, newest first" },
-	{ "rollback", cmd_rollback, "rollback [id]",
+	{ "backups", cmd_backups, "backups [show id | diff id]",
+	    "list backup sets, newest first; show one, or diff it against "
+	    "the files now" },
+	{ "rollback", cmd_rollback, "rollback [--force] [id]",
 	    "restore a backup set" },
 	{ "help", cmd_help, "help [command]", "print the usage of a command" },
 	{ NULL, NULL, NULL, NULL }

@@ -23,33 +23,20 @@
  * the edits instead of undoing each other.
  */
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "pfsubmit.h"
-
-/* info_field - the value of a "key: value" line of a set's info */
-static char *
-info_field(const char *info, const char *key)
-{
-	const char	*p = info, *nl;
-	size_t		 klen = strlen(key);
-
-	while (*p != '\0') {
-		if ((nl = strchr(p, '\n')) == NULL)
-			nl = p + strlen(p);
-		if ((size_t)(nl - p) >= klen + 2 &&
-		    strncmp(p, key, klen) == 0 && p[klen] == ':' &&
-		    p[klen + 1] == ' ')
-			return xstrndup(p + klen + 2,
-			    (size_t)(nl - p) - klen - 2);
-		p = *nl == '\0' ? nl : nl + 1;
-	}
-	return xstrdup("");
-}
 
 /* set_time - the set's time as text (from its info, else its id) */
 static char *
@@ -60,7 +47,7 @@ set_time(const struct bk_set *s)
 	const char	*err;
 	time_t		 when;
 
-	t = info_field(s->info, "time");
+	t = bk_info_field(s->info, "time");
 	when = (time_t)strtonum(t, 0, (long long)1 << 40, &err);
 	free(t);
 	if (err != NULL || (tm = gmtime(&when)) == NULL ||
@@ -69,18 +56,254 @@ set_time(const struct bk_set *s)
 	return xstrdup(buf);
 }
 
+/* set_json - one set in a JSON document */
+static void
+set_json(struct json *j, const struct bk_set *s)
+{
+	char	*when, *cmd;
+
+	when = set_time(s);
+	cmd = bk_info_field(s->info, "command");
+	json_kstr(j, "id", s->id);
+	json_kstr(j, "time", when);
+	json_key(j, "files");
+	json_begin_arr(j);
+	if (s->has_main)
+		json_str(j, "main.cf");
+	if (s->has_master)
+		json_str(j, "master.cf");
+	json_end_arr(j);
+	json_kstr(j, "command", cmd);
+	json_kbool(j, "rollback", s->by_rollback);
+	json_kbool(j, "first", s->first);
+	free(when);
+	free(cmd);
+}
+
+/* list_sets - backups: every set, newest first */
+static void
+list_sets(const char *dir, const struct bk_set *sets, size_t n)
+{
+	struct json	 j;
+	char		*when, *cmd, *q;
+	size_t		 i;
+
+	if (opt.json) {
+		json_init(&j, stdout);
+		json_begin_obj(&j);
+		json_kstr(&j, "config_directory", dir);
+		json_key(&j, "backups");
+		json_begin_arr(&j);
+	} else if (n == 0)
+		say("no backups in %s/%s", dir, BK_DIR);
+	for (i = 0; i < n; i++) {
+		if (opt.json) {
+			json_begin_obj(&j);
+			set_json(&j, &sets[i]);
+			json_end_obj(&j);
+			continue;
+		}
+		when = set_time(&sets[i]);
+		cmd = bk_info_field(sets[i].info, "command");
+		q = vquote(cmd, strlen(cmd), 120);
+		printf("%s  %s  %s%s%s  %s%s\n", sets[i].id, when,
+		    sets[i].has_main ? "main.cf" : "",
+		    sets[i].has_main && sets[i].has_master ? " " : "",
+		    sets[i].has_master ? "master.cf" : "",
+		    sets[i].first ? "(first, kept)  " : "", q);
+		free(q);
+		free(when);
+		free(cmd);
+	}
+	if (opt.json) {
+		json_end_arr(&j);
+		json_end_obj(&j);
+		json_finish(&j);
+	}
+}
+
+/* set_files - the names of the files a set holds, but its info; sorted */
+static char **
+set_files(int sfd, size_t *np)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	char		**v = NULL;
+	size_t		 n = 0, i, k;
+	int		 fd;
+
+	*np = 0;
+	if ((fd = dup(sfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "info") == 0)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	/* main.cf, master.cf, then the tables: an insertion sort. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && strcmp(v[k - 1], v[k]) > 0; k--) {
+			char *t = v[k];
+
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+		}
+	*np = n;
+	return v;
+}
+
+/* show_set - backups show ID: the set's info and files */
+static int
+show_set(int dirfd, const struct bk_set *s)
+{
+	static const char *const keys[] = { "time", "seq", "rollback",
+	    "restored", "command" };
+	struct json	 j;
+	struct stat	 st;
+	char		**files, *v, *q;
+	size_t		 n, i, k;
+	int		 sfd;
+
+	if ((sfd = bk_set_dir(dirfd, s->id, NULL)) == -1)
+		return -1;
+	files = set_files(sfd, &n);
+	if (opt.json) {
+		json_init(&j, stdout);
+		json_begin_obj(&j);
+		set_json(&j, s);
+		json_kint(&j, "seq", s->seq);
+		json_key(&j, "file_details");
+		json_begin_arr(&j);
+	} else {
+		printf("id: %s\n", s->id);
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			v = k == 0 ? set_time(s) :
+			    bk_info_field(s->info, keys[k]);
+			q = vquote(v, strlen(v), 0);
+			if (*v != '\0')
+				printf("%s: %s\n", keys[k], q);
+			free(q);
+			free(v);
+		}
+		printf("first: %s\n", s->first ? "yes (kept for ever)" : "no");
+	}
+	for (i = 0; i < n; i++) {
+		if (fstatat(sfd, files[i], &st, AT_SYMLINK_NOFOLLOW) == -1)
+			memset(&st, 0, sizeof(st));
+		if (opt.json) {
+			json_begin_obj(&j);
+			json_kstr(&j, "name", files[i]);
+			json_kint(&j, "size", (long long)st.st_size);
+			json_kint(&j, "mode", (long long)(st.st_mode & 07777));
+			json_kint(&j, "uid", (long long)st.st_uid);
+			json_kint(&j, "gid", (long long)st.st_gid);
+			json_end_obj(&j);
+		} else {
+			q = vquote(files[i], strlen(files[i]), 0);
+			printf("file: %s  %lld bytes  mode %04o  uid %ju  "
+			    "gid %ju\n", q, (long long)st.st_size,
+			    (unsigned)(st.st_mode & 07777),
+			    (uintmax_t)st.st_uid, (uintmax_t)st.st_gid);
+			free(q);
+		}
+		free(files[i]);
+	}
+	free(files);
+	if (opt.json) {
+		json_end_arr(&j);
+		json_end_obj(&j);
+		json_finish(&j);
+	}
+	close(sfd);
+	return 0;
+}
+
+/*
+ * diff_set - backups diff ID: a unified diff from the set's files to
+ * the files now.  A table other than main.cf and master.cf may hold a
+ * secret: only whether it differs is said.
+ */
+static int
+diff_set(int dirfd, const struct bk_set *s, struct diag *d)
+{
+	struct json	 j;
+	struct stat	 st;
+	struct buf	 out;
+	char		**files, *a, *b, *b64;
+	size_t		 n, i, al, bl;
+	int		 sfd, ea, eb, bad = 0;
+
+	if ((sfd = bk_set_dir(dirfd, s->id, d)) == -1)
+		return -1;
+	files = set_files(sfd, &n);
+	buf_init(&out);
+	buf_adds(&out, "");
+	for (i = 0; i < n; i++) {
+		a = b = NULL;
+		if (sf_read(sfd, files[i], files[i], &a, &al, &st, &ea,
+		    d) == -1 || sf_read(dirfd, files[i], files[i], &b, &bl,
+		    &st, &eb, d) == -1)
+			bad = 1;
+		else if (strcmp(files[i], "main.cf") == 0 ||
+		    strcmp(files[i], "master.cf") == 0)
+			diff_unified(files[i], a, al, eb ? b : "", eb ? bl : 0,
+			    &out);
+		else if (!eb || al != bl || memcmp(a, b, al) != 0)
+			buf_printf(&out, "Files a/%s and b/%s differ\n",
+			    files[i], files[i]);
+		free(a);
+		free(b);
+		free(files[i]);
+	}
+	free(files);
+	close(sfd);
+	if (opt.json) {
+		json_init(&j, stdout);
+		json_begin_obj(&j);
+		json_kstr(&j, "id", s->id);
+		json_kstr(&j, "diff", out.p);
+		b64 = xmalloc(4 * ((out.len + 2) / 3) + 1);
+		(void)EVP_EncodeBlock((unsigned char *)b64,
+		    (const unsigned char *)out.p, (int)out.len);
+		json_kstr(&j, "diff_base64", b64);
+		free(b64);
+		json_end_obj(&j);
+		json_finish(&j);
+	} else
+		fputs(out.p, stdout);
+	buf_free(&out);
+	return bad ? -1 : 0;
+}
+
+/*
+ * cmd_backups - backups: list the sets; backups show ID, backups diff
+ * ID: one set's info and files, and how the files differ from it now.
+ */
 int
 cmd_backups(int argc, char **argv)
 {
 	const struct cmd *c = cmd_find("backups");
+	const struct bk_set *s = NULL;
 	struct bk_set	*sets;
-	struct json	 j;
 	struct diag	 d;
-	int		 dirfd;
-	char		*def, *dir, *when, *cmd, *q;
+	const char	*verb = NULL, *want = NULL;
+	int		 dirfd, k, r, bad;
+	char		*def, *dir;
 	size_t		 n, i;
 
-	if (cmd_getopt(argc, argv, c, NULL, NULL, NULL) != argc)
+	k = cmd_getopt(argc, argv, c, NULL, NULL, NULL);
+	if (argc - k == 2 && (strcmp(argv[k], "show") == 0 ||
+	    strcmp(argv[k], "diff") == 0)) {
+		verb = argv[k];
+		want = argv[k + 1];
+		if (arg_check_text(want, "backup id") == -1)
+			return EX_PF_FAIL;
+	} else if (argc - k != 0)
 		cmd_usage(c);
 	diag_init(&d);
 	def = conf_config_directory();
@@ -93,55 +316,43 @@ cmd_backups(int argc, char **argv)
 		return EX_PF_FAIL;
 	}
 	/* A set whose info cannot be read is still listed. */
-	if (bk_list(dirfd, &sets, &n, &d) == -1)
+	bad = bk_list(dirfd, &sets, &n, &d) == -1;
+	if (bad && n == 0) {
+		/* No list at all (as non-root, say): one line, no "none". */
 		diag_print(&d, stderr, DIAG_ERR);
-	if (opt.json) {
-		json_init(&j, stdout);
-		json_begin_obj(&j);
-		json_kstr(&j, "config_directory", dir);
-		json_key(&j, "backups");
-		json_begin_arr(&j);
-	} else if (n == 0)
-		say("no backups in %s/%s", dir, BK_DIR);
-	for (i = 0; i < n; i++) {
-		when = set_time(&sets[i]);
-		cmd = info_field(sets[i].info, "command");
-		if (opt.json) {
-			json_begin_obj(&j);
-			json_kstr(&j, "id", sets[i].id);
-			json_kstr(&j, "time", when);
-			json_key(&j, "files");
-			json_begin_arr(&j);
-			if (sets[i].has_main)
-				json_str(&j, "main.cf");
-			if (sets[i].has_master)
-				json_str(&j, "master.cf");
-			json_end_arr(&j);
-			json_kstr(&j, "command", cmd);
-			json_kbool(&j, "rollback", sets[i].by_rollback);
-			json_end_obj(&j);
-		} else {
-			q = vquote(cmd, strlen(cmd), 120);
-			printf("%s  %s  %s%s%s  %s\n", sets[i].id, when,
-			    sets[i].has_main ? "main.cf" : "",
-			    sets[i].has_main && sets[i].has_master ? " " : "",
-			    sets[i].has_master ? "master.cf" : "", q);
-			free(q);
-		}
-		free(when);
-		free(cmd);
+		r = EX_PF_FAIL;
+		goto out;
 	}
-	if (opt.json) {
-		json_end_arr(&j);
-		json_end_obj(&j);
-		json_finish(&j);
+	if (bad)
+		diag_print(&d, stderr, DIAG_ERR);
+	r = bad ? EX_PF_FAIL : EX_PF_OK;
+	if (verb == NULL) {
+		list_sets(dir, sets, n);
+		goto out;
 	}
+	for (i = 0; i < n && s == NULL; i++)
+		if (strcmp(sets[i].id, want) == 0)
+			s = &sets[i];
+	diag_free(&d);
+	diag_init(&d);
+	if (s == NULL) {
+		char *q = vquote(want, strlen(want), 60);
+
+		fprintf(stderr, "pfsubmit: error: no backup set %s; pfsubmit "
+		    "backups lists them\n", q);
+		free(q);
+		r = EX_PF_FAIL;
+	} else if ((strcmp(verb, "show") == 0 ? show_set(dirfd, s) :
+	    diff_set(dirfd, s, &d)) == -1) {
+		diag_print(&d, stderr, DIAG_ERR);
+		r = EX_PF_FAIL;
+	}
+out:
 	bk_list_free(sets, n);
 	close(dirfd);
-	i = d.nerr;
 	diag_free(&d);
 	free(dir);
-	return i > 0 ? EX_PF_FAIL : EX_PF_OK;
+	return r;
 }
 
 /*
@@ -167,6 +378,35 @@ differs(struct txn *t, const char *id, struct diag *d)
 		free(data);
 	}
 	return diff;
+}
+
+/*
+ * known_errors - what check finds in the set being restored: each error
+ * goes to d (a note with --force, which restores it all the same).
+ */
+static size_t
+known_errors(struct txn *t, const char *id, struct diag *d)
+{
+	struct diag	 ld;
+	size_t		 i, n = 0;
+
+	diag_init(&ld);
+	lint_run(&t->c, &ld);
+	for (i = 0; i < ld.n; i++) {
+		if (ld.m[i].sev != DIAG_ERR)
+			continue;
+		n++;
+		if (opt.force)
+			txn_note(t, "backup set %s has a check error "
+			    "(--force): %s", id, ld.m[i].text);
+		else
+			diag_add(d, DIAG_ERR, ld.m[i].file, ld.m[i].line,
+			    "backup set %s has this check error: %s; not "
+			    "restoring it (--force restores it all the same)",
+			    id, ld.m[i].text);
+	}
+	diag_free(&ld);
+	return n;
 }
 
 int
@@ -196,7 +436,8 @@ cmd_rollback(int argc, char **argv)
 			return EX_PF_FAIL;
 		}
 	}
-	if ((r = txn_begin(&t)) != 0)
+	/* Restoring a set needs no parse of the files as they are. */
+	if ((r = txn_begin_flags(&t, TXN_UNPARSED)) != 0)
 		return r;
 	t.rollback = 1;
 	diag_init(&d);
@@ -266,6 +507,8 @@ cmd_rollback(int argc, char **argv)
 		    "not restoring it", id);
 		goto fail;
 	}
+	if (known_errors(&t, id, &d) > 0 && !opt.force)
+		goto fail;
 	diag_print(&d, stderr, DIAG_SHOWN(DIAG_WARN));
 	diag_free(&d);
 	bk_list_free(sets, n);

@@ -383,6 +383,9 @@ struct sf_lock {
 	int		 used;
 };
 int	 sf_open_dir(const char *, int, struct diag *);
+int	 sf_same_dir(int, const char *, struct diag *);
+int	 sf_path_text(const char *, struct diag *);
+int	 sf_fsync(int);
 int	 sf_read(int, const char *, const char *, char **, size_t *,
 	    struct stat *, int *, struct diag *);
 int	 sf_check_secure(const struct stat *, const char *, int,
@@ -411,6 +414,7 @@ void	 sf_install_handlers(void);
  * backup.c: backup sets, one directory each under pfsubmit-backups/.
  */
 #define BK_DIR		"pfsubmit-backups"
+#define BK_KEEP		"keep"	/* in BK_DIR: how many sets to keep */
 struct bk_set {
 	char		 id[SF_NAMELEN];
 	char		*info;		/* owned: what made it */
@@ -418,6 +422,10 @@ struct bk_set {
 	int		 has_master;
 	int		 by_rollback;
 	char		 restored[SF_NAMELEN]; /* the set a rollback put back */
+	long long	 seq;		/* its place among the sets; 0: made
+					   before sets were numbered */
+	int		 first;		/* taken before the first edit: kept */
+	int		 unread;	/* could not be read: seq unknown */
 };
 struct bk_file {
 	const char	*name;		/* "main.cf" */
@@ -435,6 +443,11 @@ int	 bk_read(int, const char *, const char *, char **, size_t *, int *,
 void	 bk_prune(int, int);
 void	 bk_cleanup(int);
 void	 bk_remove(int, const char *);
+int	 bk_keep(int);
+char	*bk_encode(const char *);
+char	*bk_decode(const char *);
+char	*bk_info_field(const char *, const char *);
+int	 bk_set_dir(int, const char *, struct diag *);
 
 /*
  * run.c: child processes, never through a shell.
@@ -552,13 +565,24 @@ struct txn {
 	const char	*restored;	/* of this set */
 	struct strmap	 errors;	/* check errors before the edit */
 	int		 force;		/* something besides the two files
-					   changed: check and reload */	struct tbl	 tbl[TXN_MAXTBL]; /* tables the edit writes */
+					   changed: check and reload */
+	struct tbl	 tbl[TXN_MAXTBL]; /* tables the edit writes */
 	size_t		 ntbl;
+	int		 unparsed;	/* TXN_UNPARSED: loaded as bytes */
+	int		 reload_pending; /* a killed run's edit: 1 reload,
+					   2 changed since, do not */
+	int		 reloaded;	/* postfix reload ran and passed */
+#define TXN_NRESTART	4
+	char		*restart_was[TXN_NRESTART]; /* owned: values of the
+					   parameters reload does not apply */
 };
+#define TXN_UNPARSED	0x01	/* rollback: files that do not parse */
 int	 txn_begin(struct txn *);
+int	 txn_begin_flags(struct txn *, int);
 int	 txn_commit(struct txn *);
 void	 txn_end(struct txn *);
 int	 txn_running(struct txn *);
+void	 txn_parse_hint(struct diag *);
 void	 txn_note(struct txn *, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));
 

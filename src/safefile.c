@@ -41,6 +41,20 @@
  *  5. Remove every temporary file on every exit: registered files are
  *     removed by an atexit handler and by the handlers of the common
  *     termination signals.
+ *  6. For editing, check every directory on the way to the configuration
+ *     directory, from "/", on descriptors opened one component at a time:
+ *     each must be root's or the user's and not writable by group or
+ *     others (a sticky directory such as /tmp excepted, see trusted), so
+ *     that nobody else can rename another directory into the path.  A
+ *     control character anywhere in the path is refused before anything
+ *     is opened.
+ *  7. Programs handed the path (postfix -c, postmap -c) must see the
+ *     directory that was checked: sf_same_dir walks the path again and
+ *     compares it with the open descriptor right before and after each
+ *     run, and a mismatch fails the run.
+ *  8. Keep the original's extended attributes (user.*, the POSIX ACL,
+ *     the SELinux label) on the new file, which is a new inode.
+ *  9. Every fsync goes through sf_fsync (F_FULLFSYNC where it exists).
  */
 
 #include <sys/types.h>
@@ -48,6 +62,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -59,6 +74,13 @@
 #include <unistd.h>
 
 #include "pfsubmit.h"
+
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/xattr.h>
+#if defined(__linux__)
+#define SF_HAVE_XATTR
+#endif
+#endif
 
 #define SF_MAXREG	16
 
@@ -153,6 +175,12 @@ sf_signals_block(int on)
 	(void)sigprocmask(on ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 /*
  * sf_check_secure - may a file (or directory) with this status be edited
  * as the user we run as?  Adds the reason to d and returns -1 if not.
@@ -189,16 +217,208 @@ sf_check_secure(const struct stat *st, const char *what, int isdir,
 }
 
 /*
+ * sf_path_text - refuse a directory path with a control character in it
+ * (a newline, an escape): it goes into messages, into main.cf values
+ * that name files below it, and into children's argument lists.
+ */
+int
+sf_path_text(const char *path, struct diag *d)
+{
+	const unsigned char *p;
+	char		*q;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0' && *path != '\0')
+		return 0;
+	q = vquote(path, strlen(path), 120);
+	diag_add(d, DIAG_ERR, NULL, 0, "-c \"%s\": %s; refusing it (give the "
+	    "directory's name without control characters)", q,
+	    *path == '\0' ? "an empty path" :
+	    "a control character in the path");
+	free(q);
+	return -1;
+}
+
+/*
+ * trusted - may a directory on the way to the configuration directory
+ * have this status?  It must be root's or ours, and nobody else may
+ * write to it, or whoever can could rename another directory into its
+ * place (OpenSSH's safe_path rule).  One exception: a directory with
+ * the sticky bit owned by root or us, such as /tmp.  There an entry can
+ * be renamed, removed or replaced only by its own owner, the
+ * directory's owner or root (rename(2), unlink(2)), and the next
+ * component is itself checked to be root's or ours.
+ */
+static int
+trusted(const struct stat *st, const char *path, struct diag *d)
+{
+	uid_t	 me = geteuid();
+
+	if (st->st_uid != 0 && st->st_uid != me) {
+		diag_add(d, DIAG_ERR, path, 0, "owned by uid %ju, neither "
+		    "root nor you: its owner can swap the configuration "
+		    "directory below it; refusing to edit (give a directory "
+		    "whose every parent is root's or yours)",
+		    (uintmax_t)st->st_uid);
+		return -1;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st->st_mode & S_ISVTX) == 0) {
+		diag_add(d, DIAG_ERR, path, 0, "writable by %s: they can swap "
+		    "the configuration directory below it; refusing to edit "
+		    "(chmod go-w, or give another directory)",
+		    (st->st_mode & S_IWOTH) ? "others" : "its group");
+		return -1;
+	}
+	return 0;
+}
+
+#define SF_MAXLINKS	32
+
+/*
+ * walk - open directory path one component at a time from "/", never
+ * following a symbolic link blindly: every directory passed through
+ * must be trusted(), a symbolic link on the way must be root's or ours
+ * (it is followed by hand), and the last component must be a directory,
+ * not a link.  A relative path starts at the working directory, whose
+ * own parents are checked too.  Returns the descriptor or -1.
+ */
+static int
+walk(const char *path, struct diag *d)
+{
+	struct stat	 st;
+	struct buf	 todo, done;
+	char		*cwd, *comp, target[PATH_MAX];
+	size_t		 n, links = 0;
+	ssize_t		 tl;
+	int		 fd, nfd;
+
+	buf_init(&todo);
+	if (path[0] != '/') {
+		if ((cwd = getcwd(NULL, 0)) == NULL) {
+			diag_add(d, DIAG_ERR, path, 0, "getcwd: %s",
+			    strerror(errno));
+			return -1;
+		}
+		buf_printf(&todo, "%s/%s", cwd, path);
+		free(cwd);
+	} else
+		buf_adds(&todo, path);
+	buf_init(&done);
+	buf_adds(&done, "/");
+	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		diag_add(d, DIAG_ERR, "/", 0, "cannot open directory: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (trusted(&st, "/", d) == -1)
+		goto fail;
+	comp = todo.p;
+	for (;;) {
+		comp += strspn(comp, "/");
+		if (*comp == '\0')
+			break;
+		n = strcspn(comp, "/");
+		if (comp[n] == '/')
+			comp[n++] = '\0';
+		else
+			n = strlen(comp);
+		if (strcmp(comp, ".") == 0) {
+			comp += n;
+			continue;
+		}
+		if (done.len > 1)
+			buf_addc(&done, '/');
+		buf_adds(&done, comp);
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (nfd == -1 && (errno == ELOOP || errno == ENOTDIR) &&
+		    fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode)) {
+			if (comp[n + strspn(comp + n, "/")] == '\0') {
+				diag_add(d, DIAG_ERR, path, 0, "is a symbolic "
+				    "link; give the real directory with -c");
+				goto fail;
+			}
+			if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+			    ++links > SF_MAXLINKS ||
+			    (tl = readlinkat(fd, comp, target,
+			    sizeof(target) - 1)) <= 0) {
+				diag_add(d, DIAG_ERR, done.p, 0, "a symbolic "
+				    "link that is not root's or yours, or "
+				    "that cannot be followed; refusing to "
+				    "edit below it (give the real directory "
+				    "with -c)");
+				goto fail;
+			}
+			target[tl] = '\0';
+			/* Splice the link's target in front of the rest. */
+			cwd = xprintf("%s/%s", target, comp + n);
+			buf_reset(&todo);
+			buf_adds(&todo, cwd);
+			free(cwd);
+			comp = todo.p;
+			if (target[0] == '/') {
+				close(fd);
+				buf_reset(&done);
+				buf_adds(&done, "/");
+				fd = open("/", O_RDONLY | O_DIRECTORY |
+				    O_CLOEXEC);
+				if (fd == -1) {
+					diag_add(d, DIAG_ERR, "/", 0, "cannot "
+					    "open directory: %s",
+					    strerror(errno));
+					goto fail;
+				}
+			} else {
+				/* done names the link: drop it */
+				while (done.len > 1 &&
+				    done.p[done.len - 1] != '/')
+					done.p[--done.len] = '\0';
+				if (done.len > 1)
+					done.p[--done.len] = '\0';
+			}
+			continue;
+		}
+		if (nfd == -1) {
+			diag_add(d, DIAG_ERR, strcmp(done.p, path) == 0 ? path :
+			    done.p, 0, "cannot open directory: %s",
+			    strerror(errno));
+			goto fail;
+		}
+		close(fd);
+		fd = nfd;
+		if (fstat(fd, &st) == -1 || trusted(&st, done.p, d) == -1)
+			goto fail;
+		comp += n;
+	}
+	buf_free(&todo);
+	buf_free(&done);
+	return fd;
+fail:
+	if (fd != -1)
+		close(fd);
+	buf_free(&todo);
+	buf_free(&done);
+	return -1;
+}
+
+/*
  * sf_open_dir - open the configuration directory without following a
- * symbolic link; with for_write, also check who may write to it.
- * Returns the descriptor or -1.
+ * symbolic link; with for_write, also check who may write to it and to
+ * every directory above it (see walk).  Returns the descriptor or -1.
  */
 int
 sf_open_dir(const char *path, int for_write, struct diag *d)
 {
-	struct stat	 st;
-	int		 fd;
+	struct stat	 st, wst;
+	int		 fd, wfd;
 
+	if (sf_path_text(path, d) == -1)
+		return -1;
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1) {
 		if (errno == ELOOP || errno == ENOTDIR) {
@@ -219,11 +439,54 @@ sf_open_dir(const char *path, int for_write, struct diag *d)
 		close(fd);
 		return -1;
 	}
-	if (for_write && sf_check_secure(&st, path, 1, d) < 0) {
+	if (!for_write)
+		return fd;
+	if (sf_check_secure(&st, path, 1, d) < 0) {
 		close(fd);
 		return -1;
 	}
-	return fd;
+	/* The walk's descriptor is the one kept: its way was checked. */
+	if ((wfd = walk(path, d)) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (fstat(wfd, &wst) == -1 || !same_file(&st, &wst) ||
+	    sf_check_secure(&wst, path, 1, d) < 0) {
+		if (d == NULL || d->nerr == 0)
+			diag_add(d, DIAG_ERR, path, 0, "changed while it was "
+			    "opened; run pfsubmit again");
+		close(wfd);
+		return -1;
+	}
+	return wfd;
+}
+
+/*
+ * sf_same_dir - is path still the directory dirfd was opened on, by the
+ * same checked way?  Called right before and after every program that
+ * is given the path (postfix -c, postmap -c): the program must see the
+ * files that were checked and written.  Adds why not to d and returns
+ * -1; the caller then treats the program's run as failed.
+ */
+int
+sf_same_dir(int dirfd, const char *path, struct diag *d)
+{
+	struct stat	 a, b;
+	int		 fd;
+
+	if ((fd = walk(path, d)) == -1)
+		return -1;
+	if (fstat(fd, &b) == -1 || fstat(dirfd, &a) == -1 ||
+	    !same_file(&a, &b)) {
+		diag_add(d, DIAG_ERR, path, 0, "is no longer the directory "
+		    "pfsubmit opened (renamed or replaced meanwhile); nothing "
+		    "run on it");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 /*
@@ -299,12 +562,6 @@ now_ms(void)
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /*
@@ -425,12 +682,81 @@ writeall(int fd, const char *p, size_t len)
 }
 
 /*
- * sf_write_new - create a file that must not exist yet (O_EXCL), with
- * the given owner and mode, and fsync it.  On failure nothing is left.
+ * sf_fsync - make what was written to fd durable.  On macOS fsync only
+ * hands the data to the drive, whose cache may lose it on power loss;
+ * F_FULLFSYNC asks the drive to write it out.  Where that is missing or
+ * the file system refuses it, fsync is the most there is.
  */
 int
-sf_write_new(int dirfd, const char *name, const char *data, size_t len,
-    mode_t mode, uid_t uid, gid_t gid, struct diag *d)
+sf_fsync(int fd)
+{
+#ifdef F_FULLFSYNC
+	if (fcntl(fd, F_FULLFSYNC) == 0)
+		return 0;
+#endif
+	return fsync(fd);
+}
+
+#ifdef SF_HAVE_XATTR
+/*
+ * copy_xattrs - give the new file the original's extended attributes:
+ * user.* ones, the POSIX ACL (system.posix_acl_access) and the SELinux
+ * label (security.selinux).  Without this an edit, which makes a new
+ * inode, would drop them.  Called after the owner and mode are set: the
+ * ACL's mask is the group bits of the mode, and the original's ACL is
+ * the original's mode.
+ */
+static int
+copy_xattrs(int from, int to, const char *name, struct diag *d)
+{
+	char	*list = NULL, *val = NULL, *k;
+	ssize_t	 ln, vn;
+	int	 r = -1;
+
+	if ((ln = flistxattr(from, NULL, 0)) <= 0) {
+		if (ln == 0 || errno == ENOTSUP)
+			return 0;
+		diag_add(d, DIAG_ERR, name, 0, "flistxattr: %s",
+		    strerror(errno));
+		return -1;
+	}
+	list = xmalloc((size_t)ln);
+	if ((ln = flistxattr(from, list, (size_t)ln)) == -1) {
+		diag_add(d, DIAG_ERR, name, 0, "flistxattr: %s",
+		    strerror(errno));
+		goto out;
+	}
+	for (k = list; k < list + ln; k += strlen(k) + 1) {
+		if ((vn = fgetxattr(from, k, NULL, 0)) == -1) {
+			diag_add(d, DIAG_ERR, name, 0, "fgetxattr %s: %s", k,
+			    strerror(errno));
+			goto out;
+		}
+		free(val);
+		val = xmalloc((size_t)vn + 1);
+		if ((vn = fgetxattr(from, k, val, (size_t)vn)) == -1 ||
+		    fsetxattr(to, k, val, (size_t)vn, 0) == -1) {
+			diag_add(d, DIAG_ERR, name, 0, "cannot keep the "
+			    "extended attribute %s: %s", k, strerror(errno));
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	free(val);
+	free(list);
+	return r;
+}
+#endif
+
+/*
+ * write_new - create a file that must not exist yet (O_EXCL), with the
+ * given owner and mode and, when xfrom is a descriptor, the extended
+ * attributes of that file, and fsync it.  On failure nothing is left.
+ */
+static int
+write_new(int dirfd, const char *name, const char *data, size_t len,
+    mode_t mode, uid_t uid, gid_t gid, int xfrom, struct diag *d)
 {
 	struct stat	 st;
 	int		 fd;
@@ -459,7 +785,13 @@ sf_write_new(int dirfd, const char *name, const char *data, size_t len,
 		diag_add(d, DIAG_ERR, name, 0, "fchmod: %s", strerror(errno));
 		goto fail;
 	}
-	if (fsync(fd) == -1) {
+#ifdef SF_HAVE_XATTR
+	if (xfrom != -1 && copy_xattrs(xfrom, fd, name, d) == -1)
+		goto fail;
+#else
+	(void)xfrom;
+#endif
+	if (sf_fsync(fd) == -1) {
 		diag_add(d, DIAG_ERR, name, 0, "fsync: %s", strerror(errno));
 		goto fail;
 	}
@@ -478,10 +810,21 @@ fail:
 	return -1;
 }
 
+/*
+ * sf_write_new - create a file that must not exist yet (O_EXCL), with
+ * the given owner and mode, and fsync it.  On failure nothing is left.
+ */
+int
+sf_write_new(int dirfd, const char *name, const char *data, size_t len,
+    mode_t mode, uid_t uid, gid_t gid, struct diag *d)
+{
+	return write_new(dirfd, name, data, len, mode, uid, gid, -1, d);
+}
+
 int
 sf_fsync_dir(int dirfd)
 {
-	return fsync(dirfd);
+	return sf_fsync(dirfd);
 }
 
 static int
@@ -501,12 +844,24 @@ sf_stage(int dirfd, const char *name, const char *data, size_t len,
     const struct stat *orig, struct diag *d)
 {
 	char	 tmp[SF_NAMELEN];
+	int	 xfrom, r;
 
 	if (side_name(tmp, sizeof(tmp), name, SF_NEW) == -1)
 		return -1;
 	(void)unlinkat(dirfd, tmp, 0);
-	if (sf_write_new(dirfd, tmp, data, len, orig->st_mode, orig->st_uid,
-	    orig->st_gid, d) == -1)
+	/* The original's extended attributes, when there is one. */
+	if ((xfrom = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) == -1 && errno != ENOENT) {
+		diag_add(d, DIAG_ERR, name, 0, "cannot open it to keep its "
+		    "extended attributes: %s", strerror(errno));
+		return -1;
+	}
+	r = write_new(dirfd, tmp, data, len, orig->st_mode, orig->st_uid,
+	    orig->st_gid, xfrom, d);
+	/* Read only: a failed close loses nothing. */
+	if (xfrom != -1)
+		(void)close(xfrom);
+	if (r == -1)
 		return -1;
 	sf_cleanup_register(dirfd, tmp);
 	return 0;

@@ -1642,8 +1642,8 @@ class Surface(Base):
 
     def test_command_help_option(self):
         for cmd, usage in (("show", b"show [service[/type] | all]"),
-                           ("backups", b"backups"),
-                           ("rollback", b"rollback [id]"),
+                           ("backups", b"backups [show id | diff id]"),
+                           ("rollback", b"rollback [--force] [id]"),
                            ("verify", b"verify [service | all] [--host "
                             b"host] [--port port] [--tls-name name] "
                             b"[--cafile file] [--insecure] [--user user "
@@ -1999,7 +1999,7 @@ class Paths(Base):
         r = self.pf(c, "backups")
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(r.out, b"20200101T000000Z  2020-01-01 00:00:00 UTC"
-                         b"  main.cf master.cf  enable\n")
+                         b"  main.cf master.cf  (first, kept)  enable\n")
         before = c.snapshot()
         r = self.pf(c, *FAST, "rollback", "20200101T000000Z")
         self.assertEqual((r.rc, r.out), (1, b""), r)
@@ -2021,12 +2021,12 @@ class Paths(Base):
                            info=b"command: by hand\n")
         r = self.pf(c, "backups")
         self.assertEqual(r.out, b"20200101T000000Z-2  20200101T000000Z-2  "
-                         b"master.cf  by hand\n")
+                         b"master.cf  (first, kept)  by hand\n")
         r = self.pf(c, "-j", "backups")
         self.assertEqual(r.json()["backups"], [{
             "id": "20200101T000000Z-2", "time": "20200101T000000Z-2",
             "files": ["master.cf"], "command": "by hand",
-            "rollback": False}])
+            "rollback": False, "first": True}])
         r = self.pf(c, *FAST, "rollback", "20200101T000000Z-2")
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(c.read("master.cf"), DEBIAN_MASTER)
@@ -2039,7 +2039,7 @@ class Paths(Base):
         r = self.pf(c, "backups")
         self.assertEqual(r.rc, 1, r)
         self.assertEqual(r.out, b"20200101T000000Z  20200101T000000Z  "
-                         b"main.cf master.cf  \n")
+                         b"main.cf master.cf  (first, kept)  \n")
         self.assertIn(b"20200101T000000Z: cannot read its info", r.err)
         # Rolling back without an id needs every set's info.
         c.write("master.cf", ct.DEBIAN_ENABLED_MASTER)

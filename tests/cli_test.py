@@ -1263,21 +1263,24 @@ class Transaction(Base):
     @requires_root
     @requires_postfix
     def test_twenty_sets_kept_and_a_failed_edit_costs_none(self):
-        """Twenty sets are kept, the oldest pruned after a successful
-        edit; an edit that postfix check refuses removes its own set and
-        no other (it used to prune the oldest before installing)."""
+        """Twenty sets are kept besides the first (the configuration
+        before pfsubmit's first edit, kept for ever), the oldest pruned
+        after a successful edit; an edit that postfix check refuses
+        removes its own set and no other (it used to prune the oldest
+        before installing)."""
         c = self.conf()
         ids = [self.pf_ok(c, *FAST, "-j", "param", "set",
                           "p%d=%d" % (i, i)).json()["backup"]
-               for i in range(21)]
-        self.assertEqual(sorted(c.backup_ids()), sorted(ids[1:]))
+               for i in range(22)]
+        self.assertEqual(sorted(c.backup_ids()), sorted(ids[:1] + ids[2:]))
         r = self.pf(c, "--no-reload", "param", "set",
                     "default_process_limit=abc")
         self.assertEqual(r.rc, 2, r)
-        self.assertEqual(sorted(c.backup_ids()), sorted(ids[1:]))
+        self.assertEqual(sorted(c.backup_ids()), sorted(ids[:1] + ids[2:]))
         new = self.pf_ok(c, *FAST, "-j", "param", "set",
                          "q=1").json()["backup"]
-        self.assertEqual(sorted(c.backup_ids()), sorted(ids[2:] + [new]))
+        self.assertEqual(sorted(c.backup_ids()),
+                         sorted(ids[:1] + ids[3:] + [new]))
 
     def test_rollback_restores_and_is_backed_up(self):
         c = self.conf()

@@ -651,8 +651,11 @@ def check_sets(d, scn, where, known, expect):
                                      where, sid, f, state_name(
                                          files[f], scn.old[f], scn.new[f])))
             info = files["info"][0]
-            if not info.startswith(b"time: ") or b"\ncommand: pfsubmit" \
-                    not in info:
+            # "version: 2" and "seq: N" head an info since sets are
+            # numbered; the old ones start with the time.
+            if not (info.startswith(b"time: ") or
+                    info.startswith(b"version: 2\nseq: ")) or \
+                    b"\ncommand: pfsubmit" not in info:
                 probs.append("%s: backup set %s: info is %r" % (
                     where, sid, info[:80]))
         complete[sid] = files
@@ -1093,9 +1096,10 @@ def concurrency_round(work, name, base_build, specs, timeout=180):
                 not isinstance(files.get(f), tuple)
                 for f in ("main.cf", "master.cf", "info")):
             probs.append("incomplete backup set %s" % sid)
-    if len([s for s in sets if VALID_ID.match(s)]) > BACKUP_KEEP:
-        probs.append("%d backup sets kept, more than %d" % (len(sets),
-                                                             BACKUP_KEEP))
+    # The first set (before pfsubmit's first edit) is kept besides.
+    if len([s for s in sets if VALID_ID.match(s)]) > BACKUP_KEEP + 1:
+        probs.append("%d backup sets kept, more than %d and the first" %
+                     (len(sets), BACKUP_KEEP))
     waits = sorted(((r[4] or 0), " ".join(r[0][-2:])) for r in results)
     longest = waits[-1]
     kinds = {}
@@ -1185,14 +1189,14 @@ def print_failures():
             if f.get("err") and f["mode"] == "error":
                 p += ":" + f["err"]
             if f["syscall"] != "-":
-                p += ":%s#%d" % (f["syscall"], f["n"])
+                p += ":%s#%s" % (f["syscall"], f["n"])
             pts.append(p)
         log("\n* [%s] %s" % (kind, prop))
         log("  at %d point(s): %s%s" % (len(pts), " ".join(pts[:30]),
                                         " ..." if len(pts) > 30 else ""))
         f = fs[0]
         if f["syscall"] != "-":
-            log("  e.g. %s %s#%d: status %s, files (main.cf/master.cf) %s" % (
+            log("  e.g. %s %s#%s: status %s, files (main.cf/master.cf) %s" % (
                 f["scn"], f["syscall"], f["n"], f.get("rc"), f.get("state")))
         if f.get("call"):
             log("  the call: %s" % norm(f["call"])[:300])

@@ -25,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,197 +38,17 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "faults.h"
 
 #define FOREIGN_UID	12345
 #define FOREIGN_GID	23456
 
-/*
- * Failure injection.  While armed, every wrapped call is counted; the
- * nth call of one of them fails with a plausible errno instead of
- * reaching the kernel (close still closes, as Linux does).
- */
-enum sc {
-	SC_OPENAT,
-	SC_WRITE,
-	SC_FCHOWN,
-	SC_FCHMOD,
-	SC_FSYNC,
-	SC_RENAMEAT,
-	SC_CLOSE,
-	SC_N
-};
-static const char *const sc_name[SC_N] = {
-	"openat", "write", "fchown", "fchmod", "fsync", "renameat", "close"
-};
-static const int sc_errno[SC_N] = {
-	EMFILE, ENOSPC, EPERM, EPERM, EIO, EIO, EIO
-};
-
-#define INJ_MAXLOG	64
-
-static struct {
-	int	 armed;		/* count the calls, and fail one */
-	int	 sc;		/* the call to fail, -1: none */
-	int	 nth;		/* fail its nth call (1-based) */
-	int	 fired;		/* the failure was injected */
-	int	 n[SC_N];	/* calls seen since armed */
-	char	 what[SC_N][INJ_MAXLOG][96]; /* what each call was about */
-} inj;
-
 /* Injection points exercised per call, for the summary. */
 static int	 points[SC_N];
 
-static void
-inj_arm(int sc, int nth)
-{
-	memset(&inj, 0, sizeof(inj));
-	inj.sc = sc;
-	inj.nth = nth;
-	inj.armed = 1;
-}
-
-static void
-inj_disarm(void)
-{
-	inj.armed = 0;
-}
-
-/* inject - count a call; 1 if this one must fail */
-static int
-inject(int sc, const char *what)
-{
-	int	 k;
-
-	if (!inj.armed)
-		return 0;
-	k = inj.n[sc]++;
-	if (k < INJ_MAXLOG)
-		(void)strlcpy(inj.what[sc][k], what, sizeof(inj.what[sc][k]));
-	if (sc == inj.sc && k + 1 == inj.nth) {
-		inj.fired = 1;
-		return 1;
-	}
-	return 0;
-}
-
-/* inject_fd - inject() for a call on a descriptor, named by its path */
-static int
-inject_fd(int sc, int fd)
-{
-	struct stat	 st;
-	char		 link[64], path[256], desc[300];
-	const char	*base;
-	ssize_t		 n;
-
-	if (!inj.armed)
-		return inject(sc, "");
-	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if ((n = readlink(link, path, sizeof(path) - 1)) < 0)
-		n = 0;
-	path[n] = '\0';
-	if ((base = strrchr(path, '/')) != NULL && base[1] != '\0')
-		base++;
-	else
-		base = path;
-	(void)snprintf(desc, sizeof(desc), "%s%s", fstat(fd, &st) == 0 &&
-	    S_ISDIR(st.st_mode) ? "directory " : "", base);
-	return inject(sc, desc);
-}
-
-int	 __wrap_openat(int, const char *, int, ...);
-int	 __real_openat(int, const char *, int, ...);
-ssize_t	 __wrap_write(int, const void *, size_t);
 ssize_t	 __real_write(int, const void *, size_t);
-int	 __wrap_fchown(int, uid_t, gid_t);
-int	 __real_fchown(int, uid_t, gid_t);
-int	 __wrap_fchmod(int, mode_t);
-int	 __real_fchmod(int, mode_t);
-int	 __wrap_fsync(int);
-int	 __real_fsync(int);
-int	 __wrap_renameat(int, const char *, int, const char *);
-int	 __real_renameat(int, const char *, int, const char *);
-int	 __wrap_close(int);
 int	 __real_close(int);
-
-int
-__wrap_openat(int dirfd, const char *name, int flags, ...)
-{
-	va_list	 ap;
-	mode_t	 mode = 0;
-
-	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (inject(SC_OPENAT, name)) {
-		errno = sc_errno[SC_OPENAT];
-		return -1;
-	}
-	return __real_openat(dirfd, name, flags, mode);
-}
-
-ssize_t
-__wrap_write(int fd, const void *p, size_t len)
-{
-	if (inject_fd(SC_WRITE, fd)) {
-		errno = sc_errno[SC_WRITE];
-		return -1;
-	}
-	return __real_write(fd, p, len);
-}
-
-int
-__wrap_fchown(int fd, uid_t uid, gid_t gid)
-{
-	if (inject_fd(SC_FCHOWN, fd)) {
-		errno = sc_errno[SC_FCHOWN];
-		return -1;
-	}
-	return __real_fchown(fd, uid, gid);
-}
-
-int
-__wrap_fchmod(int fd, mode_t mode)
-{
-	if (inject_fd(SC_FCHMOD, fd)) {
-		errno = sc_errno[SC_FCHMOD];
-		return -1;
-	}
-	return __real_fchmod(fd, mode);
-}
-
-int
-__wrap_fsync(int fd)
-{
-	if (inject_fd(SC_FSYNC, fd)) {
-		errno = sc_errno[SC_FSYNC];
-		return -1;
-	}
-	return __real_fsync(fd);
-}
-
-int
-__wrap_renameat(int ofd, const char *from, int nfd, const char *to)
-{
-	if (inject(SC_RENAMEAT, from)) {
-		errno = sc_errno[SC_RENAMEAT];
-		return -1;
-	}
-	return __real_renameat(ofd, from, nfd, to);
-}
-
-int
-__wrap_close(int fd)
-{
-	if (inject_fd(SC_CLOSE, fd)) {
-		/* Linux closes the descriptor even when close fails. */
-		(void)__real_close(fd);
-		errno = sc_errno[SC_CLOSE];
-		return -1;
-	}
-	return __real_close(fd);
-}
+int	 __real_renameat(int, const char *, int, const char *);
 
 /*
  * Just before sf_install keeps the original (its linkat), another writer
@@ -953,7 +774,7 @@ replace_inject(void **state, int sc)
 	int		 total, nth, r;
 
 	mkfile(x, "main.cf", old, 0, FOREIGN_GID, 0640, &st);
-	inj_arm(-1, 0);
+	inj_arm(-1, 0, 0);
 	r = sf_replace(x->dirfd, "main.cf", new, strlen(new), &st, &st,
 	    &x->d);
 	inj_disarm();
@@ -965,7 +786,7 @@ replace_inject(void **state, int sc)
 		diag_free(&x->d);
 		diag_init(&x->d);
 		mkfile(x, "main.cf", old, 0, FOREIGN_GID, 0640, &st);
-		inj_arm(sc, nth);
+		inj_arm(sc, nth, 0);
 		r = sf_replace(x->dirfd, "main.cf", new, strlen(new), &st,
 		    &st, &x->d);
 		inj_disarm();
@@ -975,7 +796,15 @@ replace_inject(void **state, int sc)
 		assert_true(inj.fired);
 		assert_int_equal(fstatat(x->dirfd, "main.cf", &now,
 		    AT_SYMLINK_NOFOLLOW), 0);
-		if (r == 0) {
+		if (r == 0 && sc == SC_CLOSE) {
+			/*
+			 * Only the close of the original, opened read only
+			 * for its extended attributes.
+			 */
+			assert_non_null(strstr(inj.what[sc][nth - 1],
+			    "/main.cf"));
+			assert_content(x, "main.cf", new);
+		} else if (r == 0) {
 			/* Only the fsync of the directory, after the rename. */
 			assert_int_equal(sc, SC_FSYNC);
 			assert_non_null(strstr(inj.what[sc][nth - 1],
@@ -1051,7 +880,7 @@ must4_write_new__each_call_fails__nothing_left(void **state)
 	int		 sc, total, nth, r;
 
 	for (sc = 0; sc < SC_N; sc++) {
-		inj_arm(-1, 0);
+		inj_arm(-1, 0, 0);
 		r = sf_write_new(x->dirfd, "main.cf", "a = b\n", 6, 0640, 0,
 		    FOREIGN_GID, &x->d);
 		inj_disarm();
@@ -1059,7 +888,7 @@ must4_write_new__each_call_fails__nothing_left(void **state)
 		assert_int_equal(unlinkat(x->dirfd, "main.cf", 0), 0);
 		total = inj.n[sc];
 		for (nth = 1; nth <= total; nth++) {
-			inj_arm(sc, nth);
+			inj_arm(sc, nth, 0);
 			r = sf_write_new(x->dirfd, "main.cf", "a = b\n", 6,
 			    0640, 0, FOREIGN_GID, &x->d);
 			inj_disarm();
@@ -1140,6 +969,238 @@ must5_exit__removes_registered(void **state)
 	assert_false(present(x, "main.cf.pfsubmit-new"));
 }
 
+/*
+ * MUST 6: every directory on the way to -c is checked; no control
+ * characters in the path.
+ */
+
+/* mkdirs - dir/a, dir/a/b ...: each with owner and mode; path alloc'd */
+static char *
+mkdirs(const struct sfx *x, const char *rel, uid_t uid, mode_t mode)
+{
+	char	*p = path(x, rel);
+
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(chown(p, uid, 0), 0);
+	assert_int_equal(chmod(p, mode), 0);
+	return p;
+}
+
+static void
+must6_open_dir__parent_of_another_user__refused(void **state)
+{
+	struct sfx	*x = *state;
+	char		*home, *conf;
+	int		 fd;
+
+	home = mkdirs(x, "home", FOREIGN_UID, 0755);
+	conf = mkdirs(x, "home/conf", 0, 0755);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "owned by uid 12345"));
+	assert_string_equal(x->d.m[x->d.n - 1].file, home);
+	/* Reading is not editing. */
+	assert_true((fd = sf_open_dir(conf, 0, &x->d)) >= 0);
+	(void)close(fd);
+	free(home);
+	free(conf);
+}
+
+static void
+must6_open_dir__parent_writable_by_others__refused(void **state)
+{
+	struct sfx	*x = *state;
+	char		*home, *conf;
+
+	home = mkdirs(x, "home", 0, 0757);
+	conf = mkdirs(x, "home/conf", 0, 0755);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "writable by others"));
+	/* The top directory of the test itself, made group-writable. */
+	assert_int_equal(chmod(home, 0755), 0);
+	assert_int_equal(chmod(x->dir, 0770), 0);
+	diag_free(&x->d);
+	diag_init(&x->d);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "writable by its group"));
+	assert_int_equal(chmod(x->dir, 0700), 0);
+	free(home);
+	free(conf);
+}
+
+static void
+must6_open_dir__sticky_parent_of_root__accepted(void **state)
+{
+	struct sfx	*x = *state;
+	char		*home, *conf;
+	int		 fd;
+
+	home = mkdirs(x, "home", 0, 01777);
+	conf = mkdirs(x, "home/conf", 0, 0755);
+	assert_true((fd = sf_open_dir(conf, 1, &x->d)) >= 0);
+	(void)close(fd);
+	/* Not when someone else owns the sticky directory. */
+	assert_int_equal(chown(home, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_open_dir(conf, 1, &x->d), -1);
+	free(home);
+	free(conf);
+}
+
+static void
+must6_open_dir__symlinked_parent(void **state)
+{
+	struct sfx	*x = *state;
+	struct stat	 a, b;
+	char		*real, *conf, *link, *via;
+	int		 fd;
+
+	real = mkdirs(x, "real", 0, 0755);
+	conf = mkdirs(x, "real/conf", 0, 0755);
+	link = path(x, "link");
+	via = path(x, "link/conf");
+	/* A link of root's, in a checked directory: followed. */
+	assert_int_equal(symlink("real", link), 0);
+	assert_true((fd = sf_open_dir(via, 1, &x->d)) >= 0);
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(conf, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	(void)close(fd);
+	/* The same link as another user's: refused. */
+	assert_int_equal(lchown(link, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_open_dir(via, 1, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "symbolic link that is not"));
+	/* A link to a directory that fails the check: refused. */
+	assert_int_equal(lchown(link, 0, 0), 0);
+	assert_int_equal(chmod(real, 0777), 0);
+	assert_int_equal(sf_open_dir(via, 1, &x->d), -1);
+	free(real);
+	free(conf);
+	free(link);
+	free(via);
+}
+
+static void
+must6_open_dir__relative_path__parents_of_cwd_checked(void **state)
+{
+	struct sfx	*x = *state;
+	char		*conf, cwd[4096];
+	int		 fd;
+
+	conf = mkdirs(x, "conf", 0, 0755);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(x->dir), 0);
+	assert_true((fd = sf_open_dir("conf", 1, &x->d)) >= 0);
+	(void)close(fd);
+	assert_int_equal(chown(x->dir, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_open_dir("conf", 1, &x->d), -1);
+	assert_int_equal(sf_open_dir("./conf/", 1, &x->d), -1);
+	assert_int_equal(chown(x->dir, 0, 0), 0);
+	assert_int_equal(chdir(cwd), 0);
+	free(conf);
+}
+
+static void
+must6_path_text__control_character__refused(void **state)
+{
+	struct sfx	*x = *state;
+	static const char *const bad[] = { "a\nb", "a\033[2Jb", "a\tb",
+	    "a\177b", "" };
+	char		*p;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = path(x, bad[i]);
+		if (*bad[i] != '\0')
+			assert_int_equal(mkdir(p, 0755), 0);
+		diag_free(&x->d);
+		diag_init(&x->d);
+		assert_int_equal(sf_open_dir(*bad[i] != '\0' ? p : "", 0,
+		    &x->d), -1);
+		assert_int_equal(x->d.nerr, 1);
+		assert_null(strchr(x->d.m[0].text, '\n'));
+		assert_null(strchr(x->d.m[0].text, '\033'));
+		free(p);
+	}
+	assert_true(diag_has(&x->d, DIAG_ERR, "an empty path"));
+}
+
+/*
+ * MUST 7: the directory a child is given is the one that was opened.
+ */
+
+static void
+must7_same_dir__swapped__detected(void **state)
+{
+	struct sfx	*x = *state;
+	char		*conf, *aside;
+	int		 fd;
+
+	conf = mkdirs(x, "conf", 0, 0755);
+	aside = path(x, "conf.aside");
+	assert_true((fd = sf_open_dir(conf, 1, &x->d)) >= 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), 0);
+	assert_int_equal(rename(conf, aside), 0);
+	assert_int_equal(mkdir(conf, 0755), 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), -1);
+	assert_true(diag_has(&x->d, DIAG_ERR, "no longer the directory"));
+	/* Back in place, but below a parent that is now someone else's. */
+	assert_int_equal(rmdir(conf), 0);
+	assert_int_equal(rename(aside, conf), 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), 0);
+	assert_int_equal(chown(x->dir, FOREIGN_UID, 0), 0);
+	assert_int_equal(sf_same_dir(fd, conf, &x->d), -1);
+	assert_int_equal(chown(x->dir, 0, 0), 0);
+	(void)close(fd);
+	free(conf);
+	free(aside);
+}
+
+/*
+ * MUST 8: the original's extended attributes stay with the new file.
+ */
+
+static void
+must8_replace__user_xattr__kept(void **state)
+{
+	struct sfx	*x = *state;
+	struct stat	 st, now;
+	char		*p = path(x, "main.cf"), val[16];
+	ssize_t		 n;
+
+	mkfile(x, "main.cf", "a = b\n", 0, FOREIGN_GID, 0640, &st);
+	if (setxattr(p, "user.pfsubmit", "kept", 4, 0) == -1) {
+		free(p);
+		skip();
+	}
+	assert_int_equal(sf_replace(x->dirfd, "main.cf", "a = c\n", 6, &st,
+	    &st, &x->d), 0);
+	assert_int_equal(stat(p, &now), 0);
+	assert_int_not_equal(now.st_ino, st.st_ino);
+	n = getxattr(p, "user.pfsubmit", val, sizeof(val));
+	assert_int_equal(n, 4);
+	assert_memory_equal(val, "kept", 4);
+	assert_int_equal(now.st_mode & 07777, 0640);
+	free(p);
+}
+
+/*
+ * MUST 9: every fsync through sf_fsync.
+ */
+
+static void
+must9_fsync__through_fsync_or_full_fsync(void **state)
+{
+	struct sfx	*x = *state;
+
+	inj_arm(-1, 0, 0);
+	assert_int_equal(sf_fsync(x->dirfd), 0);
+	assert_int_equal(sf_fsync_dir(x->dirfd), 0);
+	inj_disarm();
+#ifndef F_FULLFSYNC
+	assert_int_equal(inj.n[SC_FSYNC], 2);
+#endif
+	assert_int_equal(sf_fsync(-1), -1);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1184,6 +1245,15 @@ main(void)
 		T(must5_cleanup_run__removes_registered),
 		T(must5_signal__removes_registered),
 		T(must5_exit__removes_registered),
+		T(must6_open_dir__parent_of_another_user__refused),
+		T(must6_open_dir__parent_writable_by_others__refused),
+		T(must6_open_dir__sticky_parent_of_root__accepted),
+		T(must6_open_dir__symlinked_parent),
+		T(must6_open_dir__relative_path__parents_of_cwd_checked),
+		T(must6_path_text__control_character__refused),
+		T(must7_same_dir__swapped__detected),
+		T(must8_replace__user_xattr__kept),
+		T(must9_fsync__through_fsync_or_full_fsync),
 	};
 	int	 r, sc;
 

@@ -11,6 +11,8 @@
 #			postconf, enable/disable round trips, no false check error
 #   fuzz-short		libFuzzer targets for a short while (clang only)
 #   live		a real Postfix on loopback (root only)
+#   txn		the transaction from outside: swaps, kills, interrupts,
+#			backups, what an edit reports (mostly root)
 
 TEST_SRCS=	$(wildcard tests/test_*.c)
 TEST_BINS=	$(patsubst tests/%.c,build/tests/%,$(TEST_SRCS))
@@ -61,15 +63,23 @@ wrap1=		$(if $(filter -DNEED_$(shell echo $(1) | tr a-z A-Z), \
 		    -Wl$(comma)--wrap=$(1))
 wrapflags=	$(foreach f,$(shell cat tests/$(1).wrap 2>/dev/null),$(call wrap1,$(f)))
 
-build/tests/%: tests/%.c tests/testutil.c tests/test.h $(LIB_OBJS)
+# The tests that use the one failure-injection harness, tests/faults.c;
+# their .wrap files list at least the calls of its enum sc.
+FAULT_TESTS=	test_safefile test_txn
+faultsrc=	$(if $(filter $(1),$(FAULT_TESTS)),tests/faults.c)
+
+build/tests/%: tests/%.c tests/testutil.c tests/test.h tests/faults.c \
+    tests/faults.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) -o $@ $< tests/testutil.c \
-	    $(LIB_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
+	    $(call faultsrc,$*) $(LIB_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
 
-build/asan/%: tests/%.c tests/testutil.c tests/test.h $(ASAN_OBJS)
+build/asan/%: tests/%.c tests/testutil.c tests/test.h tests/faults.c \
+    tests/faults.h $(ASAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(CFLAGS) $(ASAN_FLAGS) -O1 -o $@ $< \
-	    tests/testutil.c $(ASAN_OBJS) $(TEST_LIBS) $(call wrapflags,$*)
+	    tests/testutil.c $(call faultsrc,$*) $(ASAN_OBJS) $(TEST_LIBS) \
+	    $(call wrapflags,$*)
 
 build/pftool: tests/pftool.c $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -120,6 +130,9 @@ ansible: $(PROG)
 crash: $(PROG)
 	$(PYTHON) tests/crash_test.py
 
+txn: $(PROG)
+	$(PYTHON) tests/txn_test.py
+
 install-test: $(PROG)
 	MAKE="$(MAKE)" sh tests/install_test.sh
 
@@ -152,9 +165,9 @@ check:
 	sh tools/deps.sh check
 	$(MAKE) check-all
 
-check-all: all unit unit-asan cli cli-more edit differential generated \
+check-all: all unit unit-asan cli cli-more edit txn differential generated \
     corpus fuzz-short live ansible install-test crash
 	@echo "make check: all tests passed"
 
-.PHONY: check-compat check check-all unit unit-asan cli cli-more edit \
+.PHONY: check-compat check check-all unit unit-asan cli cli-more edit txn \
     differential generated corpus live ansible install-test deb-test crash
