@@ -502,7 +502,7 @@ cmd_rollback(int argc, char **argv)
 	}
 	if (tbl_restore_set(&t, id, &d) == -1)
 		goto fail;
-	if (conf_reparse(&t.c, &d) == -1) {
+	if (conf_reparse(&t.c, &d) < 0) {
 		diag_add(&d, DIAG_ERR, NULL, 0, "backup set %s has errors; "
 		    "not restoring it", id);
 		goto fail;

@@ -38,8 +38,8 @@ open_conf(struct conf *c, int for_write)
 	diag_init(&d);
 	if (conf_open_dir(c, opt.config_dir, for_write, &d) == -1)
 		r = -1;
-	else
-		r = conf_load(c, &d);
+	else if ((r = conf_load(c, &d)) == -1)
+		txn_parse_hint(&d);
 	diag_print(&d, stderr, r == -1 ? DIAG_ERR : DIAG_SHOWN(DIAG_WARN));
 	if (r == -1 && d.nerr == 0)
 		fprintf(stderr, "pfsubmit: cannot read the configuration\n");

@@ -203,8 +203,15 @@ tbl_index_build(struct txn *t, const struct tbl *tb, struct diag *d)
 	argv[2] = t->c.absdir;
 	argv[3] = map;
 	argv[4] = NULL;
+	/* postmap -c DIR on the directory that was checked, as postfix. */
+	if (sf_same_dir(t->c.dirfd, t->c.absdir, d) == -1) {
+		free(map);
+		return -1;
+	}
 	ok = run_cmd(argv, 0, 60, &r) == 0;
-	if (!ok) {
+	if (sf_same_dir(t->c.dirfd, t->c.absdir, d) == -1)
+		ok = 0;
+	if (!ok && r.status != 0) {
 		/* postmap quotes lines of the table: not for a secret one. */
 		q = vquote(tb->secret ? "" : r.out.p, tb->secret ? 0 :
 		    strcspn(r.out.p, "\n"), 200);

@@ -1434,6 +1434,9 @@ txn_commit(struct txn *t)
 	}
 	cm.status = EX_PF_OK;
 	if (step_compare(&cm) == -1) {
+		/* What the edit found (enable's listener block) says why. */
+		if (!opt.json)
+			print_notes(t);
 		report(&cm, 0);
 		goto out;
 	}
