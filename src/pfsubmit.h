@@ -745,6 +745,7 @@ void	 probe_set_timeout(int);
 void	 probe_reset(void);
 char	*probe_path(const char *);
 const struct probe_file *probe_file(const char *);
+void	 probe_assume(const char *);
 const struct probe_auth *probe_dovecot(const char *);
 const struct probe_tls *probe_tls(const char *, const char *, const char *);
 int	 probe_pem_has(const char *, int);

@@ -173,6 +173,24 @@ remember(enum pk kind, const char *key)
 }
 
 /*
+ * probe_assume - from now on, path is a regular file that can be read,
+ * made just now: an edit that writes a table (and postmap its index) in
+ * the same transaction asks check about the result before it exists.
+ */
+void
+probe_assume(const char *path)
+{
+	struct pent	*e;
+
+	if ((e = lookup(PK_FILE, path)) == NULL)
+		e = remember(PK_FILE, path);
+	e->u.f.kind = PROBE_REG;
+	e->u.f.err = 0;
+	e->u.f.readable = 1;
+	(void)clock_gettime(CLOCK_REALTIME, &e->u.f.mtime);
+}
+
+/*
  * probe_file - what is at path (under the root when absolute): its kind,
  * whether it can be opened for reading, its modification time
  */

@@ -663,12 +663,18 @@ wire_service(struct txn *t, size_t idx, struct wire *w)
 		diag_free(&d);
 		return -1;
 	}
-	for (i = 0; i < notes.n; i++)
+	for (i = 0; i < notes.n; i++) {
 		txn_note(t, "%s", notes.m[i].text);
-	for (p = w->dovecot_block; p != NULL && *p != '\0'; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			break;
-		txn_note(t, "    %.*s", (int)(nl - p), p);
+		/* The listener block right after the note that asks for it. */
+		if (strncmp(notes.m[i].text, "SASL: Dovecot is installed", 26) !=
+		    0)
+			continue;
+		for (p = w->dovecot_block; p != NULL && *p != '\0';
+		    p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			txn_note(t, "    %.*s", (int)(nl - p), p);
+		}
 	}
 	diag_free(&notes);
 	diag_free(&d);
