@@ -216,15 +216,26 @@ mce_add_overrides(struct mc_file *m, size_t i, char *const *toks, size_t n)
 	const struct mc_service *s = &m->svc[i];
 	struct buf	 b;
 	char		*indent;
-	size_t		 k, at, last;
+	size_t		 k, at, last, off;
 
 	if (n == 0)
 		return;
 	buf_init(&b);
 	if (s->optend < s->ntok) {
+		at = s->tok[s->optend].off;
+		/*
+		 * The first argument may begin a continuation line with no
+		 * separator before it (a form feed or VT is part of the
+		 * word): "-o" there would start a new entry.  Indent it as
+		 * the entry's other lines are.
+		 */
+		if (cf_map(s->pc, s->npc, at, &off) > 0 && off == 0) {
+			indent = override_indent(m, s);
+			buf_adds(&b, indent);
+			free(indent);
+		}
 		for (k = 0; k < n; k++)
 			buf_printf(&b, "-o %s ", toks[k]);
-		at = s->tok[s->optend].off;
 		replace_range(m, s, at, at, b.p);
 		buf_free(&b);
 		return;

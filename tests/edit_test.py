@@ -371,6 +371,17 @@ class Quoting(Base):
             self.assertFalse(l.startswith(b"-o"), l)
         q = run([POSTCONF, "-c", c.dir, "-P", "foo/unix/a"])
         self.assertEqual(q.out, b"foo/unix/a = b\n", q)
+        # The line before ends in a space, so the form feed begins the
+        # first argument, at column 0 of its line: "-o" there would
+        # start a new entry.
+        master = (b"foo       unix  -       n       n       -       -       "
+                  b"pipe \n\x0cargv=/bin/true\n")
+        c = self.conf(master=master, main=MAIN)
+        self.pf_ok(c, *FAST, "set", "foo/unix", "a=b")
+        self.assertEqual(lines_of(c.read("master.cf"))[1],
+                         b"  -o a=b \x0cargv=/bin/true\n")
+        q = run([POSTCONF, "-c", c.dir, "-P", "foo/unix/a"])
+        self.assertEqual(q.out, b"foo/unix/a = b\n", q)
 
 
 def main(argv):
