@@ -811,6 +811,8 @@ cmd_enable(int argc, char **argv)
 		explicit_bzero(pass, sizeof(pass));
 		return r;
 	}
+	if (!opt.no_check)
+		t.wire = &enable_wire;
 	r = do_enable(&t, port, enable_listen, enable_classic, enable_line,
 	    opt.no_check ? NULL : &enable_wire);
 	/* Prove it: the service as a mail client meets it. */

@@ -280,6 +280,22 @@ mce_comment_out(struct mc_file *m, size_t i)
 	size_t		 k, j;
 
 	buf_init(&b);
+	/*
+	 * A comment inside the entry that reads as another service's
+	 * header ("#submissions inet ...") would end the commented-out
+	 * entry there, and enable would leave the lines below it commented
+	 * out: it gets a second '#', which mce_uncomment takes off again.
+	 */
+	for (j = s->first + 1, k = 1; k < s->npc; j++) {
+		l = &m->cf.lines[j];
+		if (s->pc[k].line == j) {
+			k++;
+			continue;
+		}
+		if (l->kind == CFL_COMMENT && l->len > 1 && l->p[0] == '#' &&
+		    l->p[1] != '#' && !cf_isspace((unsigned char)l->p[1]))
+			comment_line(m, j, &b);
+	}
 	for (j = s->first + 1, k = 1; j < m->cf.nlines; j++) {
 		l = &m->cf.lines[j];
 		if (k < s->npc && s->pc[k].line == j) {
@@ -315,9 +331,13 @@ mce_uncomment(struct mc_file *m, size_t i)
 	/* What mce_comment_out commented out twice gets one '#' back. */
 	for (j = s->first + 1; j <= s->scan_last && j < m->cf.nlines; j++) {
 		l = &m->cf.lines[j];
-		if (l->kind == CFL_COMMENT && l->len > 2 && l->p[0] == '#' &&
-		    l->p[1] == '#' && mc_is_option_comment(l->p + 1,
-		    cf_content_len(l) - 1))
+		if (l->kind != CFL_COMMENT || l->len <= 2 || l->p[0] != '#' ||
+		    l->p[1] != '#')
+			continue;
+		/* An option line; or, among the entry's lines, a header. */
+		if (mc_is_option_comment(l->p + 1, cf_content_len(l) - 1) ||
+		    (j < s->last && l->p[2] != '#' &&
+		    !cf_isspace((unsigned char)l->p[2])))
 			cf_line_replace(&m->cf, j, l->p + 1, l->len - 1);
 	}
 	for (k = 0; k < s->npc; k++) {

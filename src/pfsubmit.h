@@ -536,6 +536,7 @@ struct tbl {
 				   set's note that there was no table */
 };
 struct txn;
+struct wire;
 struct tbl *txn_table(struct txn *, const char *, const char *, int,
 	    struct diag *);
 void	 tbl_set(struct tbl *, const char *, size_t, mode_t);
@@ -572,6 +573,7 @@ struct txn {
 	int		 reload_pending; /* a killed run's edit: 1 reload,
 					   2 changed since, do not */
 	int		 reloaded;	/* postfix reload ran and passed */
+	const struct wire *wire;	/* borrowed: what enable wired, for -j */
 #define TXN_NRESTART	4
 	char		*restart_was[TXN_NRESTART]; /* owned: values of the
 					   parameters reload does not apply */

@@ -1303,6 +1303,29 @@ restart_command(struct txn *t)
 }
 
 /*
+ * json_wiring - what enable found for SASL and TLS and set on the
+ * service: "wiring": {"sasl": ..., "certificate": ..., "set": {...},
+ * "dovecot_listener": ...}, each null when there is nothing to say
+ */
+static void
+json_wiring(struct json *j, const struct wire *w)
+{
+	size_t	 i;
+
+	json_key(j, "wiring");
+	json_begin_obj(j);
+	json_kstr(j, "sasl", w->sasl_found);
+	json_kstr(j, "certificate", w->cert_found);
+	json_key(j, "set");
+	json_begin_obj(j);
+	for (i = 0; i < w->n; i++)
+		json_kstr(j, w->name[i], w->value[i]);
+	json_end_obj(j);
+	json_kstr(j, "dovecot_listener", w->dovecot_block);
+	json_end_obj(j);
+}
+
+/*
  * print_json - the one document of an edit, whatever its end.  "changed"
  * says what the files hold now: false when the edit was refused or the
  * originals were put back (status 1 or 2), though "diff" still shows
@@ -1348,6 +1371,8 @@ print_json(struct commit *cm)
 		json_kstr(&j, "check_output", cm->co);
 	if (cm->ro != NULL)
 		json_kstr(&j, "reload_output", cm->ro);
+	if (t->wire != NULL)
+		json_wiring(&j, t->wire);
 	json_key(&j, "notes");
 	json_begin_arr(&j);
 	for (i = 0; i < t->notes.n; i++)

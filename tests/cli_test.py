@@ -689,7 +689,7 @@ class Enable(Base):
         c = self.conf()
         self.pf_ok(c, *FAST, "enable")
         self.pf_ok(c, *FAST, "--detailed-exitcode", "disable", rc=5)
-        # disable leaves a mark before the entry, for enable (issue 13).
+        # disable leaves a mark before the entry, for enable.
         lines = lines_of(c.read("master.cf"))
         marks = [l for l in lines if l.startswith(b"#pfsubmit: disabled ")]
         self.assertEqual(len(marks), 1, lines)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The corpus: pfsubmit on real master.cf/main.cf files of public
 mail-server projects (fixtures/corpus/<project>/, sources in
-fixtures/corpus/SOURCES; issue 13).
+fixtures/corpus/SOURCES).
 
   python3 tests/corpus_test.py [-v] [PROJECT ...]   (make corpus)
 
@@ -67,11 +67,10 @@ SMALL_MAIN below), on scratch copies:
 
 Also: fixtures/corpus/SOURCES has an entry for every file.
 
-KNOWN lists the checks that fail today, each with the item of issue 13
-whose fix it waits for (or "not in issue 13" and the closest item); they
-are reported as "expected failure" and do not fail the run.  A known
-failure that passes is reported as "unexpected pass" (remove it from
-KNOWN).  Exit 0 when every other check passed.
+KNOWN lists the checks that fail today, each with why; they are reported
+as "expected failure" and do not fail the run.  A known failure that
+passes is reported as "unexpected pass" (remove it from KNOWN).  Exit 0
+when every other check passed.
 """
 
 import difflib
@@ -105,28 +104,9 @@ myhostname = test.example
 mydestination = test.example, localhost
 """
 
-# (corpus directory, check): the issue-13 item whose fix it waits for.
-ITEM1 = ("item 1: enable after disable revives the distribution's "
-         "commented-out template above the administrator's own entry")
-ITEM2 = "item 2: flags= on lmtp(8) reported as stray-argument"
-ITEM3 = ("item 3: the default of mynetworks computed as if main.cf were "
-         "empty (compatibility_level, mynetworks_style, inet_protocols)")
-ITEM4 = ("item 4: the port-465 service is found by its name only "
-         "(smtps, 465), not as submissions")
-ITEM5 = ("item 5: a port-25 service not named smtp (25, 127.0.0.1:smtp): "
-         "a new entry goes to the end of the file instead of after it")
-ITEM6 = ("item 6: the classic profile warns that TLS is not required "
-         "although the entry requires it")
-# Not named in issue 13 (closest: item 1): a commented-out header inside a
-# live entry (ispconfig_setup leaves "#submissions inet ..." between the
-# submission entry's -o lines) makes enable, after disable, stop at that
-# header: the -o lines below it stay commented out and now read as the
-# options of the commented-out submissions entry.
+# (corpus directory, check): why it fails.
 POSTCONF_SPACE = ("not a pfsubmit bug: postconf's default of mynetworks "
                   "ends in a space before the comma")
-ROUNDTRIP_SPLIT = ("not in issue 13 (closest: item 1): after disable, enable "
-                   "stops at a commented-out header inside the entry and "
-                   "leaves the -o lines below it commented out")
 
 
 def no_relay_restriction(d):
@@ -146,8 +126,6 @@ def true_error(d, e):
 
 
 KNOWN = {
-    ("ispconfig-setup", "disable/enable submission: round trip"):
-        ROUNDTRIP_SPLIT,
     # postconf's own default of mynetworks ends in " ," ("[fe80::]/64 ,"),
     # which shows where $mynetworks is expanded inside proxy_read_maps;
     # pfsubmit's value is the same list without it
@@ -367,20 +345,10 @@ def commented_only(before, after):
     entry, for enable to find it again."""
     o = lines(before)
     r = [x for x in lines(after) if not x.startswith(b"#pfsubmit: disabled ")]
-    bad = []
-    sm = difflib.SequenceMatcher(None, o, r, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            continue
-        if op != "replace" or i2 - i1 != j2 - j1:
-            bad.append("%s of lines %d-%d / %d-%d" % (op, i1 + 1, i2,
-                                                       j1 + 1, j2))
-            continue
-        for k in range(i2 - i1):
-            if r[j1 + k] != b"#" + o[i1 + k]:
-                bad.append("line %d: %r -> %r" % (j1 + k + 1, o[i1 + k][:80],
-                                                   r[j1 + k][:80]))
-    return bad
+    if len(o) != len(r):
+        return ["%d lines, was %d" % (len(r), len(o))]
+    return ["line %d: %r -> %r" % (k + 1, o[k][:80], r[k][:80])
+            for k in range(len(o)) if r[k] != o[k] and r[k] != b"#" + o[k]]
 
 
 def dry_run(name, pre, d, master0, main0, diff, rc, err, res):

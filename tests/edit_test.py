@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 #
-# Tests of the editing commands beyond cli_test.py: sender-domains (issue
-# 11 §2), --all (§3), enable after disable and services named by their
-# port (issue 13 items 1, 4, 5, 10), values from files quoted in messages
-# and the form feed before daemon arguments (issue 12 items 12, 14).
+# Tests of the editing commands beyond cli_test.py: sender-domains, --all,
+# enable after disable, services named by their port, disable of port 25,
+# edits past the reader's limits, values from files quoted in messages
+# and the form feed before daemon arguments.
 # Every edit runs with --no-check --no-reload in a scratch directory;
 # tests/live/edit.sh runs the same against a real Postfix.
 #
@@ -320,7 +320,7 @@ class Issue13(Base):
 class Limits(Base):
 
     def test_edit_over_the_entry_limit_is_refused_not_a_bug(self):
-        """Issue 12 item 9: an edit that would make an entry over 1 MiB
+        """An edit that would make an entry over 1 MiB
         (repeated set) is refused, nothing written, and not called a
         bug.  conf_reparse reports the limit with -2; until the branch
         that makes it so is merged, the edit goes through and the test
@@ -345,7 +345,7 @@ class Limits(Base):
 class Quoting(Base):
 
     def test_escape_sequence_in_a_service_name(self):
-        """Issue 12 item 12: a service name from master.cf holding an
+        """A service name from master.cf holding an
         escape sequence reaches the terminal quoted."""
         evil = b"\x1b]2;owned\x07\x1b[31m10.0.0.1:submission"
         c = self.conf(master=DEBIAN_MASTER + HDR.replace(b"%-10s", evil)
@@ -360,7 +360,7 @@ class Quoting(Base):
         self.assertEqual(control_bytes(r.err), [], r)
 
     def test_form_feed_before_daemon_arguments(self):
-        """Issue 12 item 14: the daemon's arguments on a continuation
+        """The daemon's arguments on a continuation
         line that starts with a form feed: -o goes where the entry's own
         indentation says, not at column 0."""
         master = (b"foo       unix  -       n       n       -       -       "

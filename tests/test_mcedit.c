@@ -882,6 +882,43 @@ comment_out_then_uncomment_gives_the_file_back(void **state)
 	mc_free(&m);
 }
 
+/*
+ * A comment inside the entry that reads as another service's header
+ * (ispconfig's "#submissions inet ..." between the -o lines) must not
+ * end the commented-out entry: it gets a second '#', and uncommenting
+ * takes it off again, with the -o lines below it.
+ */
+static void
+comment_out_header_inside_the_entry_round_trip(void **state)
+{
+	const char	*in =
+	    "smtp      inet  n       -       n       -       -       smtpd\n"
+	    "submission inet n       -       n       -       -       smtpd\n"
+	    "  -o syslog_name=postfix/submission\n"
+	    "#submissions inet n     -       n       -       -       smtpd\n"
+	    "  -o content_filter=smtp-amavis:[127.0.0.1]:10026\n"
+	    "pickup    unix  n       -       y       60      1       pickup\n";
+	struct mc_file	 m;
+
+	(void)state;
+	t_master(&m, in);
+	mce_comment_out(&m, idx(&m, "submission", "inet", 1));
+	check(&m, in,
+	    "smtp      inet  n       -       n       -       -       smtpd\n"
+	    "#submission inet n       -       n       -       -       smtpd\n"
+	    "#  -o syslog_name=postfix/submission\n"
+	    "##submissions inet n     -       n       -       -       smtpd\n"
+	    "#  -o content_filter=smtp-amavis:[127.0.0.1]:10026\n"
+	    "pickup    unix  n       -       y       60      1       pickup\n",
+	    1, 4);
+	/* One commented-out service, with both of its -o lines. */
+	assert_int_equal(m.svc[idx(&m, "submission", "inet", 0)].nov, 2);
+	mce_uncomment(&m, idx(&m, "submission", "inet", 0));
+	check(&m, in, in, 1, 4);
+	assert_int_equal(m.svc[idx(&m, "submission", "inet", 1)].nov, 2);
+	mc_free(&m);
+}
+
 static void
 comment_out_keeps_crlf_and_a_missing_final_newline(void **state)
 {
@@ -1202,6 +1239,8 @@ main(void)
 		    comment_out_then_uncomment_gives_the_file_back),
 		cmocka_unit_test(
 		    comment_out_keeps_crlf_and_a_missing_final_newline),
+		cmocka_unit_test(
+		    comment_out_header_inside_the_entry_round_trip),
 		cmocka_unit_test(
 		    uncomment_debian_submission_leaves_the_prose_commented),
 		cmocka_unit_test(

@@ -197,7 +197,7 @@ class Swap(Base):
     @ct.requires_postfix
     @needs(USERADD is not None, "useradd is missing")
     def test_parent_owned_by_another_user_is_refused(self):
-        """The race of issue 12: a user owns a parent of -c and renames
+        """The race of the parent-directory swap: a user owns a parent of -c and renames
         her own directory into place when the journal appears.  pfsubmit
         must refuse the path before anything is written, and her
         postfix-script must never run."""

@@ -264,7 +264,7 @@ class Deadlines(Base):
 
 
 class Password(Base):
-    """issue 12 item 4: the password only to a server that proved who it
+    """The password only to a server that proved who it
     is."""
 
     def other(self):
@@ -587,7 +587,7 @@ class Config(Base):
 
 
 class OpenSSLConf(Base):
-    """issue 12 item 11: OPENSSL_CONF must not make verify load a shared
+    """OPENSSL_CONF must not make verify load a shared
     object."""
 
     def test_openssl_conf_ignored(self):

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Live tests of the editing commands: sender-domains (issue 11 §2, §3),
+# Live tests of the editing commands: sender-domains,
 # set-restriction --all, and relayhost's table through rollback, against
 # a private Postfix and Dovecot on a loopback address of its own (see
 # lib.sh), checked with swaks as the client.  Root only; everything is

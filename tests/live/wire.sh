@@ -99,14 +99,26 @@ else
 	pass "25: port 25 does not offer AUTH"
 fi
 
-# 2. a second enable changes nothing
+# 2. a second enable changes nothing, and -j says what it found
 cp "$C/master.cf" "$D/master.cf.1"
-out=$("$PFSUBMIT" -c "$C" --detailed-exitcode enable --no-verify 2>&1)
+out=$("$PFSUBMIT" -c "$C" -j --detailed-exitcode enable --no-verify \
+    2>"$D/err")
 st=$?
 if [ $st -eq 0 ] && cmp -s "$C/master.cf" "$D/master.cf.1"; then
 	pass "enable twice: nothing changes"
 else
-	fail "enable twice: exit $st: $out"
+	fail "enable twice: exit $st: $out $(cat "$D/err")"
+fi
+if python3 -c '
+import json, sys
+w = json.loads(sys.argv[1])["wiring"]
+assert w["sasl"].startswith("dovecot at private/auth"), w
+assert w["certificate"].endswith("(main.cf)"), w
+assert w["set"] == {} and w["dovecot_listener"] is None, w
+' "$out"; then
+	pass "enable -j: the wiring found is in the document"
+else
+	fail "enable -j: wiring: $out"
 fi
 
 # 3. Dovecot stopped: enable is refused and writes nothing
