@@ -4,8 +4,12 @@
  * postconf -d, as in pfsubmit itself.
  */
 
+#include <sys/time.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -19,11 +23,19 @@ struct lt {
 static void
 lint(struct lt *x, const char *main_cf, const char *master_cf)
 {
+	struct timeval	 tv[2];
 	struct diag	 d;
+	char		*path;
 
 	x->dir = t_tmpdir();
 	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
 	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	/* Older than 2 s, or postconf waits for it to settle. */
+	tv[0].tv_sec = tv[1].tv_sec = time(NULL) - 60;
+	tv[0].tv_usec = tv[1].tv_usec = 0;
+	path = xprintf("%s/main.cf", x->dir);
+	assert_int_equal(utimes(path, tv), 0);
+	free(path);
 	diag_init(&d);
 	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
 	assert_int_equal(conf_load(&x->c, &d), 0);
@@ -612,6 +624,10 @@ lintp(struct lt *x, const char *setup, const char *main_cf,
 	free(cmd);
 	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
 	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	/* Postfix programs wait for a main.cf younger than 2 s to settle. */
+	cmd = xprintf("touch -d '1 minute ago' %s/main.cf", x->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
 	diag_init(&d);
 	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
 	assert_int_equal(conf_load(&x->c, &d), 0);
@@ -707,13 +723,15 @@ maps_missing_unbuilt_stale_or_of_an_unknown_type(void **state)
 	    "hash:/etc/postfix/permit_mydomain"));
 	done(&x);
 	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
-	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain && touch -d '1 minute ago' "
+	    "$R/main.cf && postmap -c $R "
 	    "$R/etc/postfix/permit_mydomain", SEED, SEEDM);
 	assert_int_equal(count(&x, "map", DIAG_ERR) +
 	    count(&x, "map", DIAG_WARN), 0);
 	done(&x);
 	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
-	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain && touch -d '1 minute ago' "
+	    "$R/main.cf && postmap -c $R "
 	    "$R/etc/postfix/permit_mydomain && touch -d '1 hour ago' "
 	    "$R/etc/postfix/permit_mydomain.db", SEED, SEEDM);
 	assert_int_equal(count(&x, "map", DIAG_WARN), 1);
@@ -866,6 +884,61 @@ fixtures_of_real_files(void **state)
 	done(&x);
 }
 
+/*
+ * smtpd-fatal against smtpd itself: smtpd -S (stand-alone, as root)
+ * runs the same start-up as a daemon and exits 1 on what the rule calls
+ * fatal; each main.cf here either starts it or kills it.
+ */
+static void
+smtpd_fatal_agrees_with_smtpd(void **state)
+{
+	static const struct {
+		const char	*main;
+		int		 dies;
+	} cases[] = {
+		{ "", 0 },
+		{ "compatibility_level = 0\n", 1 },
+		{ "smtpd_relay_restrictions = permit\n", 1 },
+		{ "smtpd_relay_restrictions = warn_if_reject reject\n", 1 },
+		{ "smtpd_relay_restrictions =\nsmtpd_recipient_restrictions = "
+		    "permit_mynetworks, reject_unauth_destination\n", 0 },
+		{ "smtpd_restriction_classes = c\nc = reject\n"
+		    "smtpd_relay_restrictions = permit_mynetworks c\n", 0 },
+		{ "smtpd_restriction_classes = nodef\n", 1 },
+		{ "unknown_address_tempfail_action = bounce\n", 1 },
+		{ "unknown_address_tempfail_action = defer\n", 0 },
+		{ "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovcot\n",
+		    1 },
+	};
+	struct lt	 x;
+	char		*m, *cmd;
+	size_t		 i;
+	int		 st, found;
+
+	(void)state;
+	if (geteuid() != 0 || access("/usr/lib/postfix/sbin/smtpd", X_OK)
+	    == -1)
+		skip();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* Without local_recipient_maps: no proxymap to wait for. */
+		m = xprintf("myhostname = t.example\nlocal_recipient_maps =\n"
+		    "compatibility_level = 3.6\n%s", cases[i].main);
+		lintp(&x, "true", m, SMTP);
+		found = count(&x, "smtpd-fatal", DIAG_ERR) +
+		    count(&x, "sasl-type", DIAG_ERR) > 0;
+		cmd = xprintf("printf 'QUIT\\n' | MAIL_CONFIG=%s timeout 20 "
+		    "/usr/lib/postfix/sbin/smtpd -S >/dev/null 2>&1", x.dir);
+		st = system(cmd);
+		if ((st != 0) != cases[i].dies || found != cases[i].dies)
+			fail_msg("%s: smtpd %s, check %s", cases[i].main,
+			    st != 0 ? "dies" : "starts",
+			    found ? "says it dies" : "finds nothing");
+		free(cmd);
+		free(m);
+		done(&x);
+	}
+}
+
 int
 main(void)
 {
@@ -907,6 +980,7 @@ main(void)
 		cmocka_unit_test(sasl_type_postfix_lacks),
 		cmocka_unit_test(no_check_asks_the_system_nothing),
 		cmocka_unit_test(fixtures_of_real_files),
+		cmocka_unit_test(smtpd_fatal_agrees_with_smtpd),
 	};
 
 	/* The rules that ask the system have tests of their own. */
