@@ -81,7 +81,7 @@ struct lint {
 	struct conf	*c;
 	struct diag	*d;
 	struct strmap	 classes;	/* smtpd_restriction_classes names */
-	struct strmap	 said;		/* probe findings already made */
+	struct strmap	 said;		/* system findings made */
 };
 
 /* finding - a message whose text is formatted here, then quoted */
@@ -370,7 +370,7 @@ static const struct daemon {
 	const char		*name;
 	const char *const	*attrs;
 	const char		*flags;	/* the letters flags= takes */
-	int			 needs;	/* user= and argv= are required */
+	int			 needs;	/* user= and argv= required */
 } daemons[] = {
 	{ "smtpd", no_attrs, NULL, 0 }, { "postscreen", no_attrs, NULL, 0 },
 	{ "tlsproxy", no_attrs, NULL, 0 }, { "dnsblog", no_attrs, NULL, 0 },
@@ -614,7 +614,7 @@ lint_ports(struct lint *l)
 {
 	const struct mc_service *a, *b;
 	struct portent	*pe;
-	struct strmap	 last;		/* "port host" -> index + 1 */
+	struct strmap	 last;		/* "port host" -> index+1 */
 	char		*host, *port, *key;
 	size_t		 i, n = 0, start = 0, lastwild = 0, lastone = 0;
 	intptr_t	 prev;
@@ -910,8 +910,8 @@ rule_smtpd_fatal(struct lint *l)
 		rcpt = effective(l, s, "smtpd_recipient_restrictions");
 		if (!has_required(l, relay, 0) && !has_required(l, rcpt, 0)) {
 			origin(l, s, "smtpd_relay_restrictions", &f, &line);
-			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%.60s/%s: "
-			    "neither smtpd_relay_restrictions nor "
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
+			    "%.60s/%s: neither smtpd_relay_restrictions nor "
 			    "smtpd_recipient_restrictions rejects anything "
 			    "before a permit, and smtpd dies (\"specify at "
 			    "least one working instance of: "
@@ -931,10 +931,10 @@ rule_smtpd_fatal(struct lint *l)
 		if (strcasecmp(type, "dovecot") == 0 && v[0] == '/' &&
 		    strcmp(s->field[MCF_CHROOT], "y") == 0) {
 			origin(l, s, "smtpd_sasl_path", &f, &line);
-			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%.60s/%s: "
-			    "smtpd_sasl_path = %s is absolute, but smtpd runs "
-			    "chrooted in queue_directory, where that path is "
-			    "not; smtpd dies (\"no SASL authentication "
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
+			    "%.60s/%s: smtpd_sasl_path = %s is absolute, but "
+			    "smtpd runs chrooted in queue_directory, where that "
+			    "path is not; smtpd dies (\"no SASL authentication "
 			    "mechanisms\"): give the path relative to "
 			    "queue_directory (private/auth), or set the chroot "
 			    "column to n", s->field[MCF_SERVICE],
@@ -1060,8 +1060,9 @@ rule_open_relay(struct lint *l)
 			    "an open relay: %s reaches \"%s\"%s%s before "
 			    "anything rejects, so a client that has not "
 			    "logged in may send mail to any domain; make it "
-			    "smtpd_relay_restrictions=permit_sasl_authenticated,"
-			    "reject", s->field[MCF_SERVICE],
+			    "smtpd_relay_restrictions="
+			    "permit_sasl_authenticated,reject",
+			    s->field[MCF_SERVICE],
 			    s->field[MCF_TYPE], a == V_PERMIT ?
 			    "smtpd_relay_restrictions" :
 			    "smtpd_recipient_restrictions", what,
@@ -1164,7 +1165,7 @@ rule_submission_differ(struct lint *l)
  */
 struct used {
 	struct strmap	 names;		/* referred to as $name */
-	struct strmap	 prefixes;	/* "name_" of ldap:name and the like */
+	struct strmap	 prefixes;	/* "name_" of ldap:name, etc. */
 };
 
 static void
@@ -1350,10 +1351,11 @@ rule_sasl_type(struct lint *l)
  */
 #define CYRUS_DIRS	"%s/sasl:/usr/lib/sasl"
 
-#define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service auth " \
-			"{ unix_listener /var/spool/postfix/private/auth { " \
-			"mode = 0660 user = postfix group = postfix } }, " \
-			"then systemctl reload dovecot"
+#define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service " \
+			"auth { unix_listener " \
+			"/var/spool/postfix/private/auth { mode = 0660 " \
+			"user = postfix group = postfix } }, then " \
+			"systemctl reload dovecot"
 
 static void
 dovecot_backend(struct lint *l, const struct mc_service *s)
@@ -1528,9 +1530,9 @@ tls_pair(struct lint *l, const struct mc_service *s, const char *param,
 		if (once(l, "tls-files", t->text[k]))
 			finding(l, t->sev[k], f, line, "tls-files", "%s (%s)%s",
 			    t->text[k], param, t->sev[k] == DIAG_ERR ? "; "
-			    "smtpd then answers STARTTLS with 454 and no client "
-			    "can log in: fix the file, or point the parameter "
-			    "at the right one" : "");
+			    "smtpd then answers STARTTLS with 454 and no "
+			    "client can log in: fix the file, or point the "
+			    "parameter at the right one" : "");
 }
 
 /*
