@@ -933,8 +933,8 @@ rule_smtpd_fatal(struct lint *l)
 			origin(l, s, "smtpd_sasl_path", &f, &line);
 			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
 			    "%.60s/%s: smtpd_sasl_path = %s is absolute, but "
-			    "smtpd runs chrooted in queue_directory, where that "
-			    "path is not; smtpd dies (\"no SASL authentication "
+			    "smtpd runs chrooted in queue_directory, where "
+			    "that path is not; smtpd dies (\"no SASL authentication "
 			    "mechanisms\"): give the path relative to "
 			    "queue_directory (private/auth), or set the chroot "
 			    "column to n", s->field[MCF_SERVICE],

@@ -354,10 +354,11 @@ handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 	buf_adds(&mechs, "");
 	hello = "VERSION\t1\t2\nCPID\t1\n";
 	for (n = 0; (size_t)n < strlen(hello);) {
-		ssize_t	 w;
+		ssize_t	 w = -1;
 
-		if (wait_fd(fd, POLLOUT, deadline) == -1 ||
-		    (w = write(fd, hello + n, strlen(hello) - (size_t)n)) <= 0) {
+		if (wait_fd(fd, POLLOUT, deadline) == 0)
+			w = write(fd, hello + n, strlen(hello) - (size_t)n);
+		if (w <= 0) {
 			a->why = xstrdup("could not send the handshake");
 			goto out;
 		}

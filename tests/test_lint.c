@@ -641,7 +641,8 @@ lintp(struct lt *x, const char *setup, const char *main_cf,
 }
 
 #define CERTS	"mkdir -p $R/etc/ssl && cd $R/etc/ssl && " \
-	"openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.org " \
+	"openssl req -x509 -newkey rsa:2048 -nodes " \
+	"-subj /CN=mail.example.org " \
 	"-days 30 -keyout k.pem -out c.pem 2>/dev/null && " \
 	"openssl genpkey -algorithm RSA -out other.pem 2>/dev/null"
 #define SUBM	"submission inet n - n - - smtpd\n" \

@@ -249,7 +249,8 @@ dovecot_start(void)
 	    "base_dir = %s/run\nstate_dir = %s/state\n"
 	    "log_path = %s/dovecot.log\nssl = no\nprotocols =\n"
 	    "auth_mechanisms = plain login\n"
-	    "passdb {\n driver = passwd-file\n args = scheme=PLAIN %s/passwd\n}\n"
+	    "passdb {\n driver = passwd-file\n"
+	    " args = scheme=PLAIN %s/passwd\n}\n"
 	    "userdb {\n driver = static\n args = uid=nobody gid=nogroup\n}\n"
 	    "service auth {\n"
 	    " unix_listener %s/var/spool/postfix/private/auth {\n"
@@ -336,7 +337,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    cyrus_config_found_where_libsasl_looks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    a_hung_auth_service_costs_the_timeout_only, setup, teardown),
+		    a_hung_auth_service_costs_the_timeout_only, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    real_dovecot_answers_with_its_mechanisms, setup, teardown),
 		cmocka_unit_test_setup_teardown(
