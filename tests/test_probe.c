@@ -272,9 +272,9 @@ dovecot_start(void)
 static void
 dovecot_stop(void)
 {
-	sh("kill $(cat %s/run/master.pid); i=0; while [ $i -lt 50 ] && "
-	    "kill -0 $(cat %s/run/master.pid) 2>/dev/null; do sleep 0.1; "
-	    "i=$((i+1)); done", root, root);
+	sh("p=$(cat %s/run/master.pid) && kill $p; i=0; while [ $i -lt 50 ] "
+	    "&& kill -0 $p 2>/dev/null; do sleep 0.1; i=$((i+1)); done",
+	    root);
 }
 
 static void
