@@ -347,8 +347,9 @@ handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 	char		 in[8192], *line, *nl, *tab;
 	size_t		 len = 0;
 	ssize_t		 n;
-	int		 have_mech = 0, major;
-	const char	*hello;
+	long long	 major;
+	int		 have_mech = 0;
+	const char	*hello, *err;
 
 	buf_init(&mechs);
 	buf_adds(&mechs, "");
@@ -356,8 +357,10 @@ handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 	for (n = 0; (size_t)n < strlen(hello);) {
 		ssize_t	 w = -1;
 
+		/* A peer that hangs up must not kill us with SIGPIPE. */
 		if (wait_fd(fd, POLLOUT, deadline) == 0)
-			w = write(fd, hello + n, strlen(hello) - (size_t)n);
+			w = send(fd, hello + n, strlen(hello) - (size_t)n,
+			    MSG_NOSIGNAL);
 		if (w <= 0) {
 			a->why = xstrdup("could not send the handshake");
 			goto out;
@@ -391,10 +394,11 @@ handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 		if ((tab = strchr(line, '\t')) != NULL)
 			*tab++ = '\0';
 		if (strcmp(line, "VERSION") == 0 && tab != NULL) {
-			major = (int)strtol(tab, NULL, 10);
-			if (major != 1) {
-				a->why = xprintf("it speaks version %d of "
-				    "the auth protocol, not 1", major);
+			tab[strcspn(tab, "\t")] = '\0';
+			major = strtonum(tab, 0, 1000, &err);
+			if (err != NULL || major != 1) {
+				a->why = xprintf("it speaks version %.20s of "
+				    "the auth protocol, not 1", tab);
 				goto out;
 			}
 		} else if (strcmp(line, "MECH") == 0 && tab != NULL) {

@@ -236,6 +236,29 @@ a_hung_auth_service_costs_the_timeout_only(void **state)
 	(void)close(fd);
 }
 
+/* One that hangs up at once: a finding, and no SIGPIPE. */
+static void
+an_auth_service_that_hangs_up(void **state)
+{
+	const struct probe_auth *a;
+	pid_t	 pid;
+	int	 fd, c, st;
+
+	(void)state;
+	fd = listener("/hangup");
+	if ((pid = fork()) == 0) {
+		if ((c = accept(fd, NULL, NULL)) != -1)
+			(void)close(c);
+		_exit(0);
+	}
+	a = probe_dovecot("/hangup");
+	assert_int_equal(a->ok, 0);
+	assert_true(strstr(a->why, "closed the connection") != NULL ||
+	    strstr(a->why, "could not send") != NULL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	(void)close(fd);
+}
+
 /* dovecot_start - the real Dovecot, sockets under root; 0 or -1 */
 static int
 dovecot_start(void)
@@ -339,6 +362,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_hung_auth_service_costs_the_timeout_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(an_auth_service_that_hangs_up,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    real_dovecot_answers_with_its_mechanisms, setup, teardown),
 		cmocka_unit_test_setup_teardown(
