@@ -82,6 +82,7 @@ struct lint {
 	struct diag	*d;
 	struct strmap	 classes;	/* smtpd_restriction_classes names */
 	struct strmap	 said;		/* system findings made */
+	struct strmap	 walked;	/* classes entered in one walk */
 };
 
 /* finding - a message whose text is formatted here, then quoted */
@@ -819,7 +820,20 @@ in_queue(struct lint *l, const struct mc_service *s, const char *path)
 	return r;
 }
 
-/* class_value - a restriction class's expanded definition, or NULL */
+/* walk_begin - a new walk through restriction lists and their classes */
+static void
+walk_begin(struct lint *l)
+{
+	strmap_free(&l->walked);
+	strmap_init(&l->walked);
+}
+
+/*
+ * class_value - a restriction class's expanded definition, or NULL; also
+ * NULL for a class already entered in this walk, which says nothing new
+ * (and classes naming each other four times over would otherwise cost
+ * 4^depth)
+ */
 static char *
 class_value(struct lint *l, const char *name)
 {
@@ -828,8 +842,10 @@ class_value(struct lint *l, const char *name)
 	char			*r;
 
 	if (strmap_get(&l->classes, name) == NULL ||
+	    strmap_get(&l->walked, name) != NULL ||
 	    (p = mp_get(&l->c->main, name)) == NULL)
 		return NULL;
+	strmap_put(&l->walked, name, (void *)1);
 	conf_expand_main(l->c, p->value, &res);
 	r = xstrdup(res.error != NULL ? p->value : res.text);
 	exp_result_free(&res);
@@ -899,7 +915,7 @@ rule_smtpd_fatal(struct lint *l)
 	const char	*v;
 	char		*relay, *rcpt, *type, *path, *w;
 	size_t		 i, line;
-	int		 any = 0;
+	int		 any = 0, a;
 
 	for (i = 0; i < l->c->master.nsvc; i++) {
 		s = &l->c->master.svc[i];
@@ -908,7 +924,10 @@ rule_smtpd_fatal(struct lint *l)
 		any = 1;
 		relay = effective(l, s, "smtpd_relay_restrictions");
 		rcpt = effective(l, s, "smtpd_recipient_restrictions");
-		if (!has_required(l, relay, 0) && !has_required(l, rcpt, 0)) {
+		walk_begin(l);
+		a = has_required(l, relay, 0);
+		walk_begin(l);
+		if (!a && !has_required(l, rcpt, 0)) {
 			origin(l, s, "smtpd_relay_restrictions", &f, &line);
 			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
 			    "%.60s/%s: neither smtpd_relay_restrictions nor "
@@ -1047,8 +1066,10 @@ rule_open_relay(struct lint *l)
 		rcpt = effective(l, s, "smtpd_recipient_restrictions");
 		net = effective(l, s, "mynetworks");
 		widenet = wide(net);
+		walk_begin(l);
 		a = relay_verdict(l, relay, widenet, 0, &what);
 		b = V_DUNNO;
+		walk_begin(l);
 		if (a != V_REJECT)
 			b = relay_verdict(l, rcpt, widenet, 0, &what);
 		if (a != V_REJECT && b != V_REJECT &&
@@ -1244,17 +1265,20 @@ closest(struct lint *l, const char *name)
 static int
 is_unused(struct lint *l, struct used *u, const char *name)
 {
-	size_t	 i;
+	const char	*us;
+	char		*pre;
+	int		 found = 0;
 
 	if (conf_is_builtin(l->c, name) || strmap_get(&u->names, name) ||
 	    strmap_get(&l->classes, name))
 		return 0;
-	for (i = 0; i < u->prefixes.cap; i++)
-		if (u->prefixes.ent[i].key != NULL &&
-		    strncmp(name, u->prefixes.ent[i].key,
-		    strlen(u->prefixes.ent[i].key)) == 0)
-			return 0;
-	return 1;
+	/* Each "abc_" of "abc_def_x": a lookup per '_', not per table. */
+	for (us = name; !found && (us = strchr(us, '_')) != NULL; us++) {
+		pre = xstrndup(name, (size_t)(us - name) + 1);
+		found = strmap_get(&u->prefixes, pre) != NULL;
+		free(pre);
+	}
+	return !found;
 }
 
 static void
@@ -1751,6 +1775,7 @@ rule_map(struct lint *l)
 			origin(l, s, table_params[k], &f, &line);
 			v = effective(l, s, table_params[k]);
 			where = xprintf("%s: ", table_params[k]);
+			walk_begin(l);
 			table_words(l, f, line, where, v, 0);
 			free(where);
 			free(v);
@@ -1805,12 +1830,14 @@ lint_run(struct conf *c, struct diag *d)
 	l.d = d;
 	strmap_init(&l.classes);
 	strmap_init(&l.said);
+	strmap_init(&l.walked);
 	restriction_classes(&l);
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (!rules[i].probes || !opt.no_check)
 			rules[i].fn(&l);
 	strmap_free(&l.classes);
 	strmap_free(&l.said);
+	strmap_free(&l.walked);
 }
 
 /*

@@ -940,6 +940,32 @@ smtpd_fatal_agrees_with_smtpd(void **state)
 	}
 }
 
+/* Classes naming each other four times over: 4^20 walks without memory. */
+static void
+nested_classes_are_walked_once_each(void **state)
+{
+	struct lt	 x;
+	struct buf	 m;
+	int		 i;
+
+	(void)state;
+	buf_init(&m);
+	buf_adds(&m, MAINCF "smtpd_restriction_classes =");
+	for (i = 0; i < 21; i++)
+		buf_printf(&m, " c%d", i);
+	buf_adds(&m, "\n");
+	for (i = 0; i < 20; i++)
+		buf_printf(&m, "c%d = c%d c%d c%d c%d\n", i, i + 1, i + 1, i + 1,
+		    i + 1);
+	buf_adds(&m, "c20 = permit_sasl_authenticated\n");
+	lint(&x, m.p, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=c0\n");
+	/* Nothing rejects: smtpd dies; and the walk ended. */
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 1);
+	done(&x);
+	buf_free(&m);
+}
+
 int
 main(void)
 {
@@ -982,6 +1008,7 @@ main(void)
 		cmocka_unit_test(no_check_asks_the_system_nothing),
 		cmocka_unit_test(fixtures_of_real_files),
 		cmocka_unit_test(smtpd_fatal_agrees_with_smtpd),
+		cmocka_unit_test(nested_classes_are_walked_once_each),
 	};
 
 	/* The rules that ask the system have tests of their own. */
