@@ -1548,15 +1548,22 @@ tls_pair(struct lint *l, const struct mc_service *s, const char *param,
 	const struct cf_file *f;
 	size_t		 k, line;
 
+	const char	*p;
+
 	t = probe_tls(cert, key, host);
-	origin(l, s, param, &f, &line);
-	for (k = 0; k < t->n; k++)
-		if (once(l, "tls-files", t->text[k]))
-			finding(l, t->sev[k], f, line, "tls-files", "%s (%s)%s",
-			    t->text[k], param, t->sev[k] == DIAG_ERR ? "; "
-			    "smtpd then answers STARTTLS with 454 and no "
-			    "client can log in: fix the file, or point the "
-			    "parameter at the right one" : "");
+	for (k = 0; k < t->n; k++) {
+		if (!once(l, "tls-files", t->text[k]))
+			continue;
+		/* What is wrong with the key file is the key's line. */
+		p = strncmp(t->text[k], "key file", 8) == 0 &&
+		    strcmp(param, "smtpd_tls_cert_file") == 0 ?
+		    "smtpd_tls_key_file" : param;
+		origin(l, s, p, &f, &line);
+		finding(l, t->sev[k], f, line, "tls-files", "%s (%s)%s",
+		    t->text[k], p, t->sev[k] == DIAG_ERR ? "; smtpd then "
+		    "answers STARTTLS with 454 and no client can log in: fix "
+		    "the file, or point the parameter at the right one" : "");
+	}
 }
 
 /*

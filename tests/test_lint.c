@@ -671,6 +671,13 @@ tls_files_missing_mismatched_or_fine(void **state)
 	assert_true(has(&x, "tls-files", "key file /etc/ssl/c.pem holds no "
 	    "private key"));
 	done(&x);
+	/* A key file missing is on the key's line. */
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/gone.pem\n", SMTP SUBM);
+	assert_true(has(&x, "tls-files", "key file /etc/ssl/gone.pem does not "
+	    "exist (smtpd_tls_key_file)"));
+	assert_int_equal(line_of(&x, "tls-files"), 4);
+	done(&x);
 	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/gone.pem\n"
 	    "smtpd_tls_key_file = /etc/ssl/k.pem\n", SMTP SUBM);
 	assert_int_equal(count(&x, "tls-files", DIAG_ERR), 1);
