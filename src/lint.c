@@ -1296,6 +1296,11 @@ rule_unknown_parameter(struct lint *l)
 		return;		/* postconf -d did not run */
 	strmap_init(&u.names);
 	strmap_init(&u.prefixes);
+	/* Postfix's own defaults count: smtp_fallback_relay's is
+	   $fallback_relay, so a fallback_relay is used. */
+	for (i = 0; i < l->c->defaults.cap; i++)
+		if (l->c->defaults.ent[i].key != NULL)
+			exp_names(l->c->defaults.ent[i].val, note_name, &u);
 	for (i = 0; i < l->c->main.npar; i++)
 		note_value(&u, l->c->main.par[i].value);
 	for (i = 0; i < l->c->master.nsvc; i++)

@@ -586,7 +586,7 @@ unknown_parameter_agrees_with_postconf(void **state)
 	(void)state;
 	lint(&x, MAINCF "smtpd_tls_securty_level = x\nfoo = 1\nbar = $foo\n"
 	    "myrelay_x = 1\nsmtpd_restriction_classes = cls\ncls = reject\n"
-	    "my_client = permit\n",
+	    "my_client = permit\nfallback_relay = [relay.example]\n",
 	    SMTP "submission inet n - y - - smtpd\n"
 	    "  -o smtpd_tls_securty_levl=x\n"
 	    "  -o smtpd_client_restrictions=$my_client\n"
@@ -603,6 +603,8 @@ unknown_parameter_agrees_with_postconf(void **state)
 	assert_null(strstr(r.out.p, "unused parameter: foo="));
 	assert_null(strstr(r.out.p, "unused parameter: my_client="));
 	assert_null(strstr(r.out.p, "unused parameter: cls="));
+	/* Referred to by a default: smtp_fallback_relay = $fallback_relay. */
+	assert_null(strstr(r.out.p, "unused parameter: fallback_relay="));
 	run_result_free(&r);
 	done(&x);
 }
@@ -973,6 +975,77 @@ nested_classes_are_walked_once_each(void **state)
 	buf_free(&m);
 }
 
+/* finding_name - the parameter an unknown-parameter finding is about */
+static char *
+finding_name(const char *text)
+{
+	const char	*p = strstr(text, ": -o ");
+
+	p = p != NULL ? p + 5 : text;
+	return xstrndup(p, strcspn(p, " "));
+}
+
+/*
+ * unknown-parameter against postconf -n on every pair of fixtures: the
+ * names postconf calls unused are the names check reports.
+ */
+static void
+unknown_parameter_agrees_with_postconf_on_fixtures(void **state)
+{
+	static const char *const mains[] = { "main/crlf.cf", "main/debian.cf",
+	    "main/no-final-newline.cf", "main/small.cf", "main/tricky.cf",
+	    "check/apple/main.cf", NULL };
+	static const char *const masters[] = { "master/crlf.cf",
+	    "master/debian-3.7.cf", "master/macosx-2x.cf",
+	    "master/no-final-newline.cf", "master/orphan.cf",
+	    "master/tricky.cf", "check/mailcow/master.cf", NULL };
+	const char	*argv[] = { PATH_POSTCONF, "-c", NULL, "-n", NULL };
+	struct run_result r;
+	struct lt	 x;
+	size_t		 i, j, k, ours, theirs;
+	char		*mp, *cp, *m, *c, *n, *pat, *q;
+
+	(void)state;
+	for (i = 0; mains[i] != NULL; i++)
+		for (j = 0; masters[j] != NULL; j++) {
+			mp = t_fixture(mains[i]);
+			cp = t_fixture(masters[j]);
+			m = t_read(mp, NULL);
+			c = t_read(cp, NULL);
+			lint(&x, m, c);
+			argv[2] = x.dir;
+			(void)run_cmd(argv, 0, 30, &r);
+			theirs = 0;
+			for (q = r.out.p; (q = strstr(q, "unused parameter: "))
+			    != NULL; q++)
+				theirs++;
+			ours = 0;
+			for (k = 0; k < x.d.n; k++) {
+				if (x.d.m[k].rule == NULL || strcmp(x.d.m[k].rule,
+				    "unknown-parameter") != 0)
+					continue;
+				ours++;
+				n = finding_name(x.d.m[k].text);
+				pat = xprintf("unused parameter: %s=", n);
+				if (strstr(r.out.p, pat) == NULL)
+					fail_msg("%s + %s: check says %s is "
+					    "unused, postconf does not", mains[i],
+					    masters[j], n);
+				free(pat);
+				free(n);
+			}
+			if (ours != theirs)
+				fail_msg("%s + %s: check %zu, postconf %zu",
+				    mains[i], masters[j], ours, theirs);
+			run_result_free(&r);
+			done(&x);
+			free(mp);
+			free(cp);
+			free(m);
+			free(c);
+		}
+}
+
 int
 main(void)
 {
@@ -1016,6 +1089,8 @@ main(void)
 		cmocka_unit_test(fixtures_of_real_files),
 		cmocka_unit_test(smtpd_fatal_agrees_with_smtpd),
 		cmocka_unit_test(nested_classes_are_walked_once_each),
+		cmocka_unit_test(
+		    unknown_parameter_agrees_with_postconf_on_fixtures),
 	};
 
 	/* The rules that ask the system have tests of their own. */
