@@ -68,6 +68,7 @@
  */
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -953,8 +954,9 @@ rule_smtpd_fatal(struct lint *l)
 			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
 			    "%.60s/%s: smtpd_sasl_path = %s is absolute, but "
 			    "smtpd runs chrooted in queue_directory, where "
-			    "that path is not; smtpd dies (\"no SASL authentication "
-			    "mechanisms\"): give the path relative to "
+			    "that path is not; smtpd dies (\"no SASL "
+			    "authentication mechanisms\"): give the path "
+			    "relative to "
 			    "queue_directory (private/auth), or set the chroot "
 			    "column to n", s->field[MCF_SERVICE],
 			    s->field[MCF_TYPE], path);
@@ -1380,11 +1382,31 @@ rule_sasl_type(struct lint *l)
  */
 #define CYRUS_DIRS	"%s/sasl:/usr/lib/sasl"
 
+/* What to add to Dovecot, for the socket at %s. */
 #define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service " \
-			"auth { unix_listener " \
-			"/var/spool/postfix/private/auth { mode = 0660 " \
-			"user = postfix group = postfix } }, then " \
-			"systemctl reload dovecot"
+			"auth { unix_listener %s { mode = 0660 user = " \
+			"postfix group = postfix } }, then systemctl " \
+			"reload dovecot"
+
+/*
+ * postfix_may_connect - may mail_owner connect to a socket of this owner
+ * and mode (connect needs write permission)?  -1: no such user
+ */
+static int
+postfix_may_connect(struct lint *l, const struct mc_service *s,
+    const struct probe_file *pf)
+{
+	struct passwd	*pw;
+	char		*owner = effective(l, s, "mail_owner");
+	int		 r = -1;
+
+	if ((pw = getpwnam(owner)) != NULL)
+		r = (pf->uid == pw->pw_uid && (pf->mode & 0200)) ||
+		    (pf->gid == pw->pw_gid && (pf->mode & 0020)) ||
+		    (pf->mode & 0002);
+	free(owner);
+	return r;
+}
 
 static void
 dovecot_backend(struct lint *l, const struct mc_service *s)
@@ -1420,9 +1442,19 @@ dovecot_backend(struct lint *l, const struct mc_service *s)
 		if (pf->kind != PROBE_SOCK) {
 			finding(l, DIAG_ERR, f, line, "sasl-backend",
 			    "Dovecot's auth socket %s (smtpd_sasl_path = %s) "
-			    "%s, so no client can log in; %s", sock, path,
-			    pf->kind == PROBE_NONE ? "does not exist" :
-			    "is not a socket", DOVECOT_HOWTO);
+			    "%s, so no client can log in; " DOVECOT_HOWTO,
+			    sock, path, pf->kind == PROBE_NONE ?
+			    "does not exist" : "is not a socket", sock);
+			goto out;
+		}
+		/* We connect as root; smtpd connects as mail_owner. */
+		if (postfix_may_connect(l, s, pf) == 0) {
+			finding(l, DIAG_ERR, f, line, "sasl-backend",
+			    "Dovecot's auth socket %s has mode %04o, owner "
+			    "%lu, group %lu: smtpd, running as mail_owner, "
+			    "cannot connect; " DOVECOT_HOWTO, sock,
+			    (unsigned int)pf->mode, (unsigned long)pf->uid,
+			    (unsigned long)pf->gid, sock);
 			goto out;
 		}
 	}

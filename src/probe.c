@@ -193,6 +193,9 @@ probe_file(const char *path)
 		e->u.f.err = errno;
 	} else {
 		e->u.f.mtime = st.st_mtim;
+		e->u.f.uid = st.st_uid;
+		e->u.f.gid = st.st_gid;
+		e->u.f.mode = st.st_mode & 07777;
 		if (S_ISREG(st.st_mode))
 			e->u.f.kind = PROBE_REG;
 		else if (S_ISSOCK(st.st_mode))

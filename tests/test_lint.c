@@ -783,6 +783,25 @@ sasl_backend_dovecot_and_cyrus(void **state)
 	assert_true(has(&x, "sasl-backend", "/spool/private/auth "
 	    "(smtpd_sasl_path = private/auth) is not a socket"));
 	done(&x);
+	/* Root may connect; smtpd, as postfix, may not. */
+	lintp(&x, "mkdir -p $R/spool/private && python3 -c 'import socket; "
+	    "socket.socket(socket.AF_UNIX).bind(\"'$R'/spool/private/auth\""
+	    ")' "
+	    "&& chmod 0600 $R/spool/private/auth",
+	    MAINCF "smtpd_sasl_type = dovecot\nqueue_directory = /spool\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_true(has(&x, "sasl-backend", "/spool/private/auth has mode "
+	    "0600, owner 0, group 0: smtpd, running as mail_owner, cannot "
+	    "connect"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/spool/private && python3 -c 'import socket; "
+	    "socket.socket(socket.AF_UNIX).bind(\"'$R'/spool/private/auth\""
+	    ")' "
+	    "&& chmod 0666 $R/spool/private/auth",
+	    MAINCF "smtpd_sasl_type = dovecot\nqueue_directory = /spool\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_false(has(&x, "sasl-backend", "running as mail_owner"));
+	done(&x);
 	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovecot\n"
 	    "smtpd_sasl_path = inet:127.0.0.1:1\n", SASLM);
 	assert_true(has(&x, "sasl-backend", "at inet:127.0.0.1:1 does not "
@@ -964,8 +983,8 @@ nested_classes_are_walked_once_each(void **state)
 		buf_printf(&m, " c%d", i);
 	buf_adds(&m, "\n");
 	for (i = 0; i < 20; i++)
-		buf_printf(&m, "c%d = c%d c%d c%d c%d\n", i, i + 1, i + 1, i + 1,
-		    i + 1);
+		buf_printf(&m, "c%d = c%d c%d c%d c%d\n", i, i + 1, i + 1,
+		    i + 1, i + 1);
 	buf_adds(&m, "c20 = permit_sasl_authenticated\n");
 	lint(&x, m.p, SMTP "submission inet n - y - - smtpd\n"
 	    "  -o smtpd_relay_restrictions=c0\n");
@@ -1021,16 +1040,17 @@ unknown_parameter_agrees_with_postconf_on_fixtures(void **state)
 				theirs++;
 			ours = 0;
 			for (k = 0; k < x.d.n; k++) {
-				if (x.d.m[k].rule == NULL || strcmp(x.d.m[k].rule,
+				if (x.d.m[k].rule == NULL ||
+				    strcmp(x.d.m[k].rule,
 				    "unknown-parameter") != 0)
 					continue;
 				ours++;
 				n = finding_name(x.d.m[k].text);
 				pat = xprintf("unused parameter: %s=", n);
 				if (strstr(r.out.p, pat) == NULL)
-					fail_msg("%s + %s: check says %s is "
-					    "unused, postconf does not", mains[i],
-					    masters[j], n);
+					fail_msg("%s + %s: check says %s "
+					    "is unused, postconf does not",
+					    mains[i], masters[j], n);
 				free(pat);
 				free(n);
 			}
