@@ -68,6 +68,7 @@
  */
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,7 +82,8 @@ struct lint {
 	struct conf	*c;
 	struct diag	*d;
 	struct strmap	 classes;	/* smtpd_restriction_classes names */
-	struct strmap	 said;		/* probe findings already made */
+	struct strmap	 said;		/* system findings made */
+	struct strmap	 walked;	/* classes entered in one walk */
 };
 
 /* finding - a message whose text is formatted here, then quoted */
@@ -370,7 +372,7 @@ static const struct daemon {
 	const char		*name;
 	const char *const	*attrs;
 	const char		*flags;	/* the letters flags= takes */
-	int			 needs;	/* user= and argv= are required */
+	int			 needs;	/* user= and argv= required */
 } daemons[] = {
 	{ "smtpd", no_attrs, NULL, 0 }, { "postscreen", no_attrs, NULL, 0 },
 	{ "tlsproxy", no_attrs, NULL, 0 }, { "dnsblog", no_attrs, NULL, 0 },
@@ -614,7 +616,7 @@ lint_ports(struct lint *l)
 {
 	const struct mc_service *a, *b;
 	struct portent	*pe;
-	struct strmap	 last;		/* "port host" -> index + 1 */
+	struct strmap	 last;		/* "port host" -> index+1 */
 	char		*host, *port, *key;
 	size_t		 i, n = 0, start = 0, lastwild = 0, lastone = 0;
 	intptr_t	 prev;
@@ -819,7 +821,20 @@ in_queue(struct lint *l, const struct mc_service *s, const char *path)
 	return r;
 }
 
-/* class_value - a restriction class's expanded definition, or NULL */
+/* walk_begin - a new walk through restriction lists and their classes */
+static void
+walk_begin(struct lint *l)
+{
+	strmap_free(&l->walked);
+	strmap_init(&l->walked);
+}
+
+/*
+ * class_value - a restriction class's expanded definition, or NULL; also
+ * NULL for a class already entered in this walk, which says nothing new
+ * (and classes naming each other four times over would otherwise cost
+ * 4^depth)
+ */
 static char *
 class_value(struct lint *l, const char *name)
 {
@@ -828,8 +843,10 @@ class_value(struct lint *l, const char *name)
 	char			*r;
 
 	if (strmap_get(&l->classes, name) == NULL ||
+	    strmap_get(&l->walked, name) != NULL ||
 	    (p = mp_get(&l->c->main, name)) == NULL)
 		return NULL;
+	strmap_put(&l->walked, name, (void *)1);
 	conf_expand_main(l->c, p->value, &res);
 	r = xstrdup(res.error != NULL ? p->value : res.text);
 	exp_result_free(&res);
@@ -899,7 +916,7 @@ rule_smtpd_fatal(struct lint *l)
 	const char	*v;
 	char		*relay, *rcpt, *type, *path, *w;
 	size_t		 i, line;
-	int		 any = 0;
+	int		 any = 0, a;
 
 	for (i = 0; i < l->c->master.nsvc; i++) {
 		s = &l->c->master.svc[i];
@@ -908,10 +925,13 @@ rule_smtpd_fatal(struct lint *l)
 		any = 1;
 		relay = effective(l, s, "smtpd_relay_restrictions");
 		rcpt = effective(l, s, "smtpd_recipient_restrictions");
-		if (!has_required(l, relay, 0) && !has_required(l, rcpt, 0)) {
+		walk_begin(l);
+		a = has_required(l, relay, 0);
+		walk_begin(l);
+		if (!a && !has_required(l, rcpt, 0)) {
 			origin(l, s, "smtpd_relay_restrictions", &f, &line);
-			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%.60s/%s: "
-			    "neither smtpd_relay_restrictions nor "
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
+			    "%.60s/%s: neither smtpd_relay_restrictions nor "
 			    "smtpd_recipient_restrictions rejects anything "
 			    "before a permit, and smtpd dies (\"specify at "
 			    "least one working instance of: "
@@ -931,11 +951,12 @@ rule_smtpd_fatal(struct lint *l)
 		if (strcasecmp(type, "dovecot") == 0 && v[0] == '/' &&
 		    strcmp(s->field[MCF_CHROOT], "y") == 0) {
 			origin(l, s, "smtpd_sasl_path", &f, &line);
-			finding(l, DIAG_ERR, f, line, "smtpd-fatal", "%.60s/%s: "
-			    "smtpd_sasl_path = %s is absolute, but smtpd runs "
-			    "chrooted in queue_directory, where that path is "
-			    "not; smtpd dies (\"no SASL authentication "
-			    "mechanisms\"): give the path relative to "
+			finding(l, DIAG_ERR, f, line, "smtpd-fatal",
+			    "%.60s/%s: smtpd_sasl_path = %s is absolute, but "
+			    "smtpd runs chrooted in queue_directory, where "
+			    "that path is not; smtpd dies (\"no SASL "
+			    "authentication mechanisms\"): give the path "
+			    "relative to "
 			    "queue_directory (private/auth), or set the chroot "
 			    "column to n", s->field[MCF_SERVICE],
 			    s->field[MCF_TYPE], path);
@@ -1047,8 +1068,10 @@ rule_open_relay(struct lint *l)
 		rcpt = effective(l, s, "smtpd_recipient_restrictions");
 		net = effective(l, s, "mynetworks");
 		widenet = wide(net);
+		walk_begin(l);
 		a = relay_verdict(l, relay, widenet, 0, &what);
 		b = V_DUNNO;
+		walk_begin(l);
 		if (a != V_REJECT)
 			b = relay_verdict(l, rcpt, widenet, 0, &what);
 		if (a != V_REJECT && b != V_REJECT &&
@@ -1060,8 +1083,9 @@ rule_open_relay(struct lint *l)
 			    "an open relay: %s reaches \"%s\"%s%s before "
 			    "anything rejects, so a client that has not "
 			    "logged in may send mail to any domain; make it "
-			    "smtpd_relay_restrictions=permit_sasl_authenticated,"
-			    "reject", s->field[MCF_SERVICE],
+			    "smtpd_relay_restrictions="
+			    "permit_sasl_authenticated,reject",
+			    s->field[MCF_SERVICE],
 			    s->field[MCF_TYPE], a == V_PERMIT ?
 			    "smtpd_relay_restrictions" :
 			    "smtpd_recipient_restrictions", what,
@@ -1164,7 +1188,7 @@ rule_submission_differ(struct lint *l)
  */
 struct used {
 	struct strmap	 names;		/* referred to as $name */
-	struct strmap	 prefixes;	/* "name_" of ldap:name and the like */
+	struct strmap	 prefixes;	/* "name_" of ldap:name, etc. */
 };
 
 static void
@@ -1243,17 +1267,20 @@ closest(struct lint *l, const char *name)
 static int
 is_unused(struct lint *l, struct used *u, const char *name)
 {
-	size_t	 i;
+	const char	*us;
+	char		*pre;
+	int		 found = 0;
 
 	if (conf_is_builtin(l->c, name) || strmap_get(&u->names, name) ||
 	    strmap_get(&l->classes, name))
 		return 0;
-	for (i = 0; i < u->prefixes.cap; i++)
-		if (u->prefixes.ent[i].key != NULL &&
-		    strncmp(name, u->prefixes.ent[i].key,
-		    strlen(u->prefixes.ent[i].key)) == 0)
-			return 0;
-	return 1;
+	/* Each "abc_" of "abc_def_x": a lookup per '_', not per table. */
+	for (us = name; !found && (us = strchr(us, '_')) != NULL; us++) {
+		pre = xstrndup(name, (size_t)(us - name) + 1);
+		found = strmap_get(&u->prefixes, pre) != NULL;
+		free(pre);
+	}
+	return !found;
 }
 
 static void
@@ -1271,6 +1298,11 @@ rule_unknown_parameter(struct lint *l)
 		return;		/* postconf -d did not run */
 	strmap_init(&u.names);
 	strmap_init(&u.prefixes);
+	/* Postfix's own defaults count: smtp_fallback_relay's is
+	   $fallback_relay, so a fallback_relay is used. */
+	for (i = 0; i < l->c->defaults.cap; i++)
+		if (l->c->defaults.ent[i].key != NULL)
+			exp_names(l->c->defaults.ent[i].val, note_name, &u);
 	for (i = 0; i < l->c->main.npar; i++)
 		note_value(&u, l->c->main.par[i].value);
 	for (i = 0; i < l->c->master.nsvc; i++)
@@ -1350,10 +1382,31 @@ rule_sasl_type(struct lint *l)
  */
 #define CYRUS_DIRS	"%s/sasl:/usr/lib/sasl"
 
-#define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service auth " \
-			"{ unix_listener /var/spool/postfix/private/auth { " \
-			"mode = 0660 user = postfix group = postfix } }, " \
-			"then systemctl reload dovecot"
+/* What to add to Dovecot, for the socket at %s. */
+#define DOVECOT_HOWTO	"in Dovecot's conf.d/10-master.conf: service " \
+			"auth { unix_listener %s { mode = 0660 user = " \
+			"postfix group = postfix } }, then systemctl " \
+			"reload dovecot"
+
+/*
+ * postfix_may_connect - may mail_owner connect to a socket of this owner
+ * and mode (connect needs write permission)?  -1: no such user
+ */
+static int
+postfix_may_connect(struct lint *l, const struct mc_service *s,
+    const struct probe_file *pf)
+{
+	struct passwd	*pw;
+	char		*owner = effective(l, s, "mail_owner");
+	int		 r = -1;
+
+	if ((pw = getpwnam(owner)) != NULL)
+		r = (pf->uid == pw->pw_uid && (pf->mode & 0200)) ||
+		    (pf->gid == pw->pw_gid && (pf->mode & 0020)) ||
+		    (pf->mode & 0002);
+	free(owner);
+	return r;
+}
 
 static void
 dovecot_backend(struct lint *l, const struct mc_service *s)
@@ -1389,9 +1442,19 @@ dovecot_backend(struct lint *l, const struct mc_service *s)
 		if (pf->kind != PROBE_SOCK) {
 			finding(l, DIAG_ERR, f, line, "sasl-backend",
 			    "Dovecot's auth socket %s (smtpd_sasl_path = %s) "
-			    "%s, so no client can log in; %s", sock, path,
-			    pf->kind == PROBE_NONE ? "does not exist" :
-			    "is not a socket", DOVECOT_HOWTO);
+			    "%s, so no client can log in; " DOVECOT_HOWTO,
+			    sock, path, pf->kind == PROBE_NONE ?
+			    "does not exist" : "is not a socket", sock);
+			goto out;
+		}
+		/* We connect as root; smtpd connects as mail_owner. */
+		if (postfix_may_connect(l, s, pf) == 0) {
+			finding(l, DIAG_ERR, f, line, "sasl-backend",
+			    "Dovecot's auth socket %s has mode %04o, owner "
+			    "%lu, group %lu: smtpd, running as mail_owner, "
+			    "cannot connect; " DOVECOT_HOWTO, sock,
+			    (unsigned int)pf->mode, (unsigned long)pf->uid,
+			    (unsigned long)pf->gid, sock);
 			goto out;
 		}
 	}
@@ -1522,15 +1585,22 @@ tls_pair(struct lint *l, const struct mc_service *s, const char *param,
 	const struct cf_file *f;
 	size_t		 k, line;
 
+	const char	*p;
+
 	t = probe_tls(cert, key, host);
-	origin(l, s, param, &f, &line);
-	for (k = 0; k < t->n; k++)
-		if (once(l, "tls-files", t->text[k]))
-			finding(l, t->sev[k], f, line, "tls-files", "%s (%s)%s",
-			    t->text[k], param, t->sev[k] == DIAG_ERR ? "; "
-			    "smtpd then answers STARTTLS with 454 and no client "
-			    "can log in: fix the file, or point the parameter "
-			    "at the right one" : "");
+	for (k = 0; k < t->n; k++) {
+		if (!once(l, "tls-files", t->text[k]))
+			continue;
+		/* What is wrong with the key file is the key's line. */
+		p = strncmp(t->text[k], "key file", 8) == 0 &&
+		    strcmp(param, "smtpd_tls_cert_file") == 0 ?
+		    "smtpd_tls_key_file" : param;
+		origin(l, s, p, &f, &line);
+		finding(l, t->sev[k], f, line, "tls-files", "%s (%s)%s",
+		    t->text[k], p, t->sev[k] == DIAG_ERR ? "; smtpd then "
+		    "answers STARTTLS with 454 and no client can log in: fix "
+		    "the file, or point the parameter at the right one" : "");
+	}
 }
 
 /*
@@ -1763,6 +1833,7 @@ rule_map(struct lint *l)
 			origin(l, s, table_params[k], &f, &line);
 			v = effective(l, s, table_params[k]);
 			where = xprintf("%s: ", table_params[k]);
+			walk_begin(l);
 			table_words(l, f, line, where, v, 0);
 			free(where);
 			free(v);
@@ -1817,12 +1888,14 @@ lint_run(struct conf *c, struct diag *d)
 	l.d = d;
 	strmap_init(&l.classes);
 	strmap_init(&l.said);
+	strmap_init(&l.walked);
 	restriction_classes(&l);
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (!rules[i].probes || !opt.no_check)
 			rules[i].fn(&l);
 	strmap_free(&l.classes);
 	strmap_free(&l.said);
+	strmap_free(&l.walked);
 }
 
 /*

@@ -725,6 +725,9 @@ struct probe_file {
 	int		 err;	/* errno of stat, or of the open */
 	int		 readable; /* a regular file root could open */
 	struct timespec	 mtime;
+	uid_t		 uid;
+	gid_t		 gid;
+	mode_t		 mode;
 };
 struct probe_auth {
 	int		 ok;	/* 1: the handshake went through */

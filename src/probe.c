@@ -211,6 +211,9 @@ probe_file(const char *path)
 		e->u.f.err = errno;
 	} else {
 		e->u.f.mtime = st.st_mtim;
+		e->u.f.uid = st.st_uid;
+		e->u.f.gid = st.st_gid;
+		e->u.f.mode = st.st_mode & 07777;
 		if (S_ISREG(st.st_mode))
 			e->u.f.kind = PROBE_REG;
 		else if (S_ISSOCK(st.st_mode))
@@ -365,17 +368,21 @@ handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 	char		 in[8192], *line, *nl, *tab;
 	size_t		 len = 0;
 	ssize_t		 n;
-	int		 have_mech = 0, major;
-	const char	*hello;
+	long long	 major;
+	int		 have_mech = 0;
+	const char	*hello, *err;
 
 	buf_init(&mechs);
 	buf_adds(&mechs, "");
 	hello = "VERSION\t1\t2\nCPID\t1\n";
 	for (n = 0; (size_t)n < strlen(hello);) {
-		ssize_t	 w;
+		ssize_t	 w = -1;
 
-		if (wait_fd(fd, POLLOUT, deadline) == -1 ||
-		    (w = write(fd, hello + n, strlen(hello) - (size_t)n)) <= 0) {
+		/* A peer that hangs up must not kill us with SIGPIPE. */
+		if (wait_fd(fd, POLLOUT, deadline) == 0)
+			w = send(fd, hello + n, strlen(hello) - (size_t)n,
+			    MSG_NOSIGNAL);
+		if (w <= 0) {
 			a->why = xstrdup("could not send the handshake");
 			goto out;
 		}
@@ -408,10 +415,11 @@ handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 		if ((tab = strchr(line, '\t')) != NULL)
 			*tab++ = '\0';
 		if (strcmp(line, "VERSION") == 0 && tab != NULL) {
-			major = (int)strtol(tab, NULL, 10);
-			if (major != 1) {
-				a->why = xprintf("it speaks version %d of "
-				    "the auth protocol, not 1", major);
+			tab[strcspn(tab, "\t")] = '\0';
+			major = strtonum(tab, 0, 1000, &err);
+			if (err != NULL || major != 1) {
+				a->why = xprintf("it speaks version %.20s of "
+				    "the auth protocol, not 1", tab);
 				goto out;
 			}
 		} else if (strcmp(line, "MECH") == 0 && tab != NULL) {

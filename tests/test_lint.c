@@ -4,8 +4,12 @@
  * postconf -d, as in pfsubmit itself.
  */
 
+#include <sys/time.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -19,11 +23,19 @@ struct lt {
 static void
 lint(struct lt *x, const char *main_cf, const char *master_cf)
 {
+	struct timeval	 tv[2];
 	struct diag	 d;
+	char		*path;
 
 	x->dir = t_tmpdir();
 	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
 	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	/* Older than 2 s, or postconf waits for it to settle. */
+	tv[0].tv_sec = tv[1].tv_sec = time(NULL) - 60;
+	tv[0].tv_usec = tv[1].tv_usec = 0;
+	path = xprintf("%s/main.cf", x->dir);
+	assert_int_equal(utimes(path, tv), 0);
+	free(path);
 	diag_init(&d);
 	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
 	assert_int_equal(conf_load(&x->c, &d), 0);
@@ -574,7 +586,7 @@ unknown_parameter_agrees_with_postconf(void **state)
 	(void)state;
 	lint(&x, MAINCF "smtpd_tls_securty_level = x\nfoo = 1\nbar = $foo\n"
 	    "myrelay_x = 1\nsmtpd_restriction_classes = cls\ncls = reject\n"
-	    "my_client = permit\n",
+	    "my_client = permit\nfallback_relay = [relay.example]\n",
 	    SMTP "submission inet n - y - - smtpd\n"
 	    "  -o smtpd_tls_securty_levl=x\n"
 	    "  -o smtpd_client_restrictions=$my_client\n"
@@ -591,6 +603,8 @@ unknown_parameter_agrees_with_postconf(void **state)
 	assert_null(strstr(r.out.p, "unused parameter: foo="));
 	assert_null(strstr(r.out.p, "unused parameter: my_client="));
 	assert_null(strstr(r.out.p, "unused parameter: cls="));
+	/* Referred to by a default: smtp_fallback_relay = $fallback_relay. */
+	assert_null(strstr(r.out.p, "unused parameter: fallback_relay="));
 	run_result_free(&r);
 	done(&x);
 }
@@ -612,6 +626,10 @@ lintp(struct lt *x, const char *setup, const char *main_cf,
 	free(cmd);
 	t_write(x->dir, "main.cf", main_cf, strlen(main_cf));
 	t_write(x->dir, "master.cf", master_cf, strlen(master_cf));
+	/* Postfix programs wait for a main.cf younger than 2 s to settle. */
+	cmd = xprintf("touch -d '1 minute ago' %s/main.cf", x->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
 	diag_init(&d);
 	assert_int_equal(conf_open_dir(&x->c, x->dir, 0, &d), 0);
 	assert_int_equal(conf_load(&x->c, &d), 0);
@@ -625,7 +643,8 @@ lintp(struct lt *x, const char *setup, const char *main_cf,
 }
 
 #define CERTS	"mkdir -p $R/etc/ssl && cd $R/etc/ssl && " \
-	"openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.org " \
+	"openssl req -x509 -newkey rsa:2048 -nodes " \
+	"-subj /CN=mail.example.org " \
 	"-days 30 -keyout k.pem -out c.pem 2>/dev/null && " \
 	"openssl genpkey -algorithm RSA -out other.pem 2>/dev/null"
 #define SUBM	"submission inet n - n - - smtpd\n" \
@@ -653,6 +672,13 @@ tls_files_missing_mismatched_or_fine(void **state)
 	    SMTP SUBM);
 	assert_true(has(&x, "tls-files", "key file /etc/ssl/c.pem holds no "
 	    "private key"));
+	done(&x);
+	/* A key file missing is on the key's line. */
+	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/c.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/gone.pem\n", SMTP SUBM);
+	assert_true(has(&x, "tls-files", "key file /etc/ssl/gone.pem does not "
+	    "exist (smtpd_tls_key_file)"));
+	assert_int_equal(line_of(&x, "tls-files"), 4);
 	done(&x);
 	lintp(&x, CERTS, MAINCF "smtpd_tls_cert_file = /etc/ssl/gone.pem\n"
 	    "smtpd_tls_key_file = /etc/ssl/k.pem\n", SMTP SUBM);
@@ -707,13 +733,15 @@ maps_missing_unbuilt_stale_or_of_an_unknown_type(void **state)
 	    "hash:/etc/postfix/permit_mydomain"));
 	done(&x);
 	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
-	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain && touch -d '1 minute ago' "
+	    "$R/main.cf && postmap -c $R "
 	    "$R/etc/postfix/permit_mydomain", SEED, SEEDM);
 	assert_int_equal(count(&x, "map", DIAG_ERR) +
 	    count(&x, "map", DIAG_WARN), 0);
 	done(&x);
 	lintp(&x, "mkdir -p $R/etc/postfix && echo 'example.org OK' > "
-	    "$R/etc/postfix/permit_mydomain && touch $R/main.cf && postmap -c $R "
+	    "$R/etc/postfix/permit_mydomain && touch -d '1 minute ago' "
+	    "$R/main.cf && postmap -c $R "
 	    "$R/etc/postfix/permit_mydomain && touch -d '1 hour ago' "
 	    "$R/etc/postfix/permit_mydomain.db", SEED, SEEDM);
 	assert_int_equal(count(&x, "map", DIAG_WARN), 1);
@@ -754,6 +782,25 @@ sasl_backend_dovecot_and_cyrus(void **state)
 	    "smtpd_sasl_path = private/auth\n", SASLM);
 	assert_true(has(&x, "sasl-backend", "/spool/private/auth "
 	    "(smtpd_sasl_path = private/auth) is not a socket"));
+	done(&x);
+	/* Root may connect; smtpd, as postfix, may not. */
+	lintp(&x, "mkdir -p $R/spool/private && python3 -c 'import socket; "
+	    "socket.socket(socket.AF_UNIX).bind(\"'$R'/spool/private/auth\""
+	    ")' "
+	    "&& chmod 0600 $R/spool/private/auth",
+	    MAINCF "smtpd_sasl_type = dovecot\nqueue_directory = /spool\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_true(has(&x, "sasl-backend", "/spool/private/auth has mode "
+	    "0600, owner 0, group 0: smtpd, running as mail_owner, cannot "
+	    "connect"));
+	done(&x);
+	lintp(&x, "mkdir -p $R/spool/private && python3 -c 'import socket; "
+	    "socket.socket(socket.AF_UNIX).bind(\"'$R'/spool/private/auth\""
+	    ")' "
+	    "&& chmod 0666 $R/spool/private/auth",
+	    MAINCF "smtpd_sasl_type = dovecot\nqueue_directory = /spool\n"
+	    "smtpd_sasl_path = private/auth\n", SASLM);
+	assert_false(has(&x, "sasl-backend", "running as mail_owner"));
 	done(&x);
 	lintp(&x, "true", MAINCF "smtpd_sasl_type = dovecot\n"
 	    "smtpd_sasl_path = inet:127.0.0.1:1\n", SASLM);
@@ -866,6 +913,159 @@ fixtures_of_real_files(void **state)
 	done(&x);
 }
 
+/*
+ * smtpd-fatal against smtpd itself: smtpd -S (stand-alone, as root)
+ * runs the same start-up as a daemon and exits 1 on what the rule calls
+ * fatal; each main.cf here either starts it or kills it.
+ */
+static void
+smtpd_fatal_agrees_with_smtpd(void **state)
+{
+	static const struct {
+		const char	*main;
+		int		 dies;
+	} cases[] = {
+		{ "", 0 },
+		{ "compatibility_level = 0\n", 1 },
+		{ "smtpd_relay_restrictions = permit\n", 1 },
+		{ "smtpd_relay_restrictions = warn_if_reject reject\n", 1 },
+		{ "smtpd_relay_restrictions =\nsmtpd_recipient_restrictions = "
+		    "permit_mynetworks, reject_unauth_destination\n", 0 },
+		{ "smtpd_restriction_classes = c\nc = reject\n"
+		    "smtpd_relay_restrictions = permit_mynetworks c\n", 0 },
+		{ "smtpd_restriction_classes = nodef\n", 1 },
+		{ "unknown_address_tempfail_action = bounce\n", 1 },
+		{ "unknown_address_tempfail_action = defer\n", 0 },
+		{ "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovcot\n",
+		    1 },
+	};
+	struct lt	 x;
+	char		*m, *cmd;
+	size_t		 i;
+	int		 st, found;
+
+	(void)state;
+	if (geteuid() != 0 || access("/usr/lib/postfix/sbin/smtpd", X_OK)
+	    == -1)
+		skip();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* Without local_recipient_maps: no proxymap to wait for. */
+		m = xprintf("myhostname = t.example\nlocal_recipient_maps =\n"
+		    "compatibility_level = 3.6\n%s", cases[i].main);
+		lintp(&x, "true", m, SMTP);
+		found = count(&x, "smtpd-fatal", DIAG_ERR) +
+		    count(&x, "sasl-type", DIAG_ERR) > 0;
+		cmd = xprintf("printf 'QUIT\\n' | MAIL_CONFIG=%s timeout 20 "
+		    "/usr/lib/postfix/sbin/smtpd -S >/dev/null 2>&1", x.dir);
+		st = system(cmd);
+		if ((st != 0) != cases[i].dies || found != cases[i].dies)
+			fail_msg("%s: smtpd %s, check %s", cases[i].main,
+			    st != 0 ? "dies" : "starts",
+			    found ? "says it dies" : "finds nothing");
+		free(cmd);
+		free(m);
+		done(&x);
+	}
+}
+
+/* Classes naming each other four times over: 4^20 walks without memory. */
+static void
+nested_classes_are_walked_once_each(void **state)
+{
+	struct lt	 x;
+	struct buf	 m;
+	int		 i;
+
+	(void)state;
+	buf_init(&m);
+	buf_adds(&m, MAINCF "smtpd_restriction_classes =");
+	for (i = 0; i < 21; i++)
+		buf_printf(&m, " c%d", i);
+	buf_adds(&m, "\n");
+	for (i = 0; i < 20; i++)
+		buf_printf(&m, "c%d = c%d c%d c%d c%d\n", i, i + 1, i + 1,
+		    i + 1, i + 1);
+	buf_adds(&m, "c20 = permit_sasl_authenticated\n");
+	lint(&x, m.p, SMTP "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_relay_restrictions=c0\n");
+	/* Nothing rejects: smtpd dies; and the walk ended. */
+	assert_int_equal(count(&x, "smtpd-fatal", DIAG_ERR), 1);
+	done(&x);
+	buf_free(&m);
+}
+
+/* finding_name - the parameter an unknown-parameter finding is about */
+static char *
+finding_name(const char *text)
+{
+	const char	*p = strstr(text, ": -o ");
+
+	p = p != NULL ? p + 5 : text;
+	return xstrndup(p, strcspn(p, " "));
+}
+
+/*
+ * unknown-parameter against postconf -n on every pair of fixtures: the
+ * names postconf calls unused are the names check reports.
+ */
+static void
+unknown_parameter_agrees_with_postconf_on_fixtures(void **state)
+{
+	static const char *const mains[] = { "main/crlf.cf", "main/debian.cf",
+	    "main/no-final-newline.cf", "main/small.cf", "main/tricky.cf",
+	    "check/apple/main.cf", NULL };
+	static const char *const masters[] = { "master/crlf.cf",
+	    "master/debian-3.7.cf", "master/macosx-2x.cf",
+	    "master/no-final-newline.cf", "master/orphan.cf",
+	    "master/tricky.cf", "check/mailcow/master.cf", NULL };
+	const char	*argv[] = { PATH_POSTCONF, "-c", NULL, "-n", NULL };
+	struct run_result r;
+	struct lt	 x;
+	size_t		 i, j, k, ours, theirs;
+	char		*mp, *cp, *m, *c, *n, *pat, *q;
+
+	(void)state;
+	for (i = 0; mains[i] != NULL; i++)
+		for (j = 0; masters[j] != NULL; j++) {
+			mp = t_fixture(mains[i]);
+			cp = t_fixture(masters[j]);
+			m = t_read(mp, NULL);
+			c = t_read(cp, NULL);
+			lint(&x, m, c);
+			argv[2] = x.dir;
+			(void)run_cmd(argv, 0, 30, &r);
+			theirs = 0;
+			for (q = r.out.p; (q = strstr(q, "unused parameter: "))
+			    != NULL; q++)
+				theirs++;
+			ours = 0;
+			for (k = 0; k < x.d.n; k++) {
+				if (x.d.m[k].rule == NULL ||
+				    strcmp(x.d.m[k].rule,
+				    "unknown-parameter") != 0)
+					continue;
+				ours++;
+				n = finding_name(x.d.m[k].text);
+				pat = xprintf("unused parameter: %s=", n);
+				if (strstr(r.out.p, pat) == NULL)
+					fail_msg("%s + %s: check says %s "
+					    "is unused, postconf does not",
+					    mains[i], masters[j], n);
+				free(pat);
+				free(n);
+			}
+			if (ours != theirs)
+				fail_msg("%s + %s: check %zu, postconf %zu",
+				    mains[i], masters[j], ours, theirs);
+			run_result_free(&r);
+			done(&x);
+			free(mp);
+			free(cp);
+			free(m);
+			free(c);
+		}
+}
+
 int
 main(void)
 {
@@ -907,6 +1107,10 @@ main(void)
 		cmocka_unit_test(sasl_type_postfix_lacks),
 		cmocka_unit_test(no_check_asks_the_system_nothing),
 		cmocka_unit_test(fixtures_of_real_files),
+		cmocka_unit_test(smtpd_fatal_agrees_with_smtpd),
+		cmocka_unit_test(nested_classes_are_walked_once_each),
+		cmocka_unit_test(
+		    unknown_parameter_agrees_with_postconf_on_fixtures),
 	};
 
 	/* The rules that ask the system have tests of their own. */

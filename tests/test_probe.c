@@ -236,6 +236,29 @@ a_hung_auth_service_costs_the_timeout_only(void **state)
 	(void)close(fd);
 }
 
+/* One that hangs up at once: a finding, and no SIGPIPE. */
+static void
+an_auth_service_that_hangs_up(void **state)
+{
+	const struct probe_auth *a;
+	pid_t	 pid;
+	int	 fd, c, st;
+
+	(void)state;
+	fd = listener("/hangup");
+	if ((pid = fork()) == 0) {
+		if ((c = accept(fd, NULL, NULL)) != -1)
+			(void)close(c);
+		_exit(0);
+	}
+	a = probe_dovecot("/hangup");
+	assert_int_equal(a->ok, 0);
+	assert_true(strstr(a->why, "closed the connection") != NULL ||
+	    strstr(a->why, "could not send") != NULL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	(void)close(fd);
+}
+
 /* dovecot_start - the real Dovecot, sockets under root; 0 or -1 */
 static int
 dovecot_start(void)
@@ -249,7 +272,8 @@ dovecot_start(void)
 	    "base_dir = %s/run\nstate_dir = %s/state\n"
 	    "log_path = %s/dovecot.log\nssl = no\nprotocols =\n"
 	    "auth_mechanisms = plain login\n"
-	    "passdb {\n driver = passwd-file\n args = scheme=PLAIN %s/passwd\n}\n"
+	    "passdb {\n driver = passwd-file\n"
+	    " args = scheme=PLAIN %s/passwd\n}\n"
 	    "userdb {\n driver = static\n args = uid=nobody gid=nogroup\n}\n"
 	    "service auth {\n"
 	    " unix_listener %s/var/spool/postfix/private/auth {\n"
@@ -271,9 +295,9 @@ dovecot_start(void)
 static void
 dovecot_stop(void)
 {
-	sh("kill $(cat %s/run/master.pid); i=0; while [ $i -lt 50 ] && "
-	    "kill -0 $(cat %s/run/master.pid) 2>/dev/null; do sleep 0.1; "
-	    "i=$((i+1)); done", root, root);
+	sh("p=$(cat %s/run/master.pid) && kill $p; i=0; while [ $i -lt 50 ] "
+	    "&& kill -0 $p 2>/dev/null; do sleep 0.1; i=$((i+1)); done",
+	    root);
 }
 
 static void
@@ -336,7 +360,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    cyrus_config_found_where_libsasl_looks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    a_hung_auth_service_costs_the_timeout_only, setup, teardown),
+		    a_hung_auth_service_costs_the_timeout_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(an_auth_service_that_hangs_up,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    real_dovecot_answers_with_its_mechanisms, setup, teardown),
 		cmocka_unit_test_setup_teardown(
