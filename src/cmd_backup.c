@@ -381,19 +381,28 @@ differs(struct txn *t, const char *id, struct diag *d)
 }
 
 /*
- * known_errors - what check finds in the set being restored: each error
- * goes to d (a note with --force, which restores it all the same).
+ * known_errors - what check finds in the set being restored and not in
+ * the files now (an error they share, such as this host's missing SASL
+ * back end, is no reason to stay): each goes to d (a note with --force,
+ * which restores it all the same).
  */
 static size_t
 known_errors(struct txn *t, const char *id, struct diag *d)
 {
 	struct diag	 ld;
+	char		*key;
 	size_t		 i, n = 0;
+	int		 now;
 
 	diag_init(&ld);
 	lint_run(&t->c, &ld);
 	for (i = 0; i < ld.n; i++) {
 		if (ld.m[i].sev != DIAG_ERR)
+			continue;
+		key = txn_finding_key(&ld.m[i]);
+		now = strmap_get(&t->errors, key) != NULL;
+		free(key);
+		if (now)
 			continue;
 		n++;
 		if (opt.force)

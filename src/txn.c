@@ -915,9 +915,12 @@ revert(struct commit *cm)
 	return bad ? -1 : 0;
 }
 
-/* finding_key - a lint finding as lint_errors keys it (no line numbers) */
-static char *
-finding_key(const struct diag_msg *m)
+/*
+ * txn_finding_key - a lint finding as lint_errors keys it (no line
+ * numbers); allocated
+ */
+char *
+txn_finding_key(const struct diag_msg *m)
 {
 	struct buf	 b;
 	const char	*p;
@@ -1006,7 +1009,7 @@ step_compare(struct commit *cm)
 		m = &ld.m[i];
 		if (m->sev != DIAG_ERR && m->sev != DIAG_WARN)
 			continue;
-		key = finding_key(m);
+		key = txn_finding_key(m);
 		if (strmap_get(&t->errors, key) != NULL) {
 			free(key);
 			continue;

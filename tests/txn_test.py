@@ -585,6 +585,19 @@ class Backups(Base):
         self.pf_ok(c, *FAST, "--force", "rollback", sid)
         self.assertIn(b"bogus", c.read("main.cf"))
 
+    def test_rollback_past_an_error_the_files_share(self):
+        """An error the files have now as well (such as this host's
+        missing SASL back end) is no reason to stay: the rollback goes
+        through without --force."""
+        c = self.conf()
+        c.write("main.cf", ct.DEBIAN_MAIN +
+                b"smtpd_tls_security_level = bogus\n")
+        sid = self.pf_ok(c, *FAST, "-j", "param", "set",
+                         "mailbox_size_limit=1024").json()["backup"]
+        self.pf_ok(c, *FAST, "rollback", sid)
+        self.assertIn(b"\nmailbox_size_limit = 0\n", c.read("main.cf"))
+        self.assertIn(b"bogus", c.read("main.cf"))
+
 
 # --------------------------------------------------------------------------
 

@@ -22,18 +22,16 @@ run() {
 run pfsubmit -c "$d" show
 run pfsubmit -c "$d" -n enable
 run pfsubmit -c "$d" enable
+run pfsubmit -c "$d" --force enable
+run pfsubmit -c "$d" check
 run pfsubmit -c "$d" --detailed-exitcode enable
 run pfsubmit -c "$d" set-restriction submission client \
     permit_sasl_authenticated,reject
 run pfsubmit -c "$d" set-restriction submission sender \
     'reject_non_fqdn_sender, check_sender_access hash:/etc/postfix/permit_mydomain, reject'
-run pfsubmit -c "$d" param set \
-    check_sender_mydomain='check_sender_access hash:/etc/postfix/permit_mydomain'
-run pfsubmit -c "$d" set-restriction submission sender \
-    'reject_non_fqdn_sender,${check_sender_mydomain},reject'
+run pfsubmit -c "$d" sender-domains
 run pfsubmit -c "$d" show submission
 run pfsubmit -c "$d" set-restriction submission sender 'permit_sasl_authenticated, rejct'
 run pfsubmit -c "$d" param set default_process_limit=abc
 run pfsubmit -c "$d" backups
 run pfsubmit -c "$d" rollback
-run pfsubmit -c "$d" check
