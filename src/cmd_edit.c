@@ -774,7 +774,7 @@ cmd_enable(int argc, char **argv)
 	const struct cmd *c = cmd_find("enable");
 	struct txn	 t;
 	char		*q, *svc, pass[1024];
-	int		 n, port, r, v, prove;
+	int		 n, port, r, prove;
 
 	enable_listen = NULL;
 	enable_classic = 0;
@@ -825,7 +825,7 @@ cmd_enable(int argc, char **argv)
 		r = txn_commit(&t);
 	if ((r == EX_PF_OK || r == EX_PF_CHANGED) && prove) {
 		enable_vo.pass = enable_vo.user != NULL ? pass : NULL;
-		if ((v = wire_prove(&t, svc, &enable_vo)) != 0)
+		if (wire_prove(&t, svc, &enable_vo) != 0)
 			r = EX_PF_VERIFY;
 	}
 	explicit_bzero(pass, sizeof(pass));

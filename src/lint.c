@@ -1396,11 +1396,13 @@ static int
 postfix_may_connect(struct lint *l, const struct mc_service *s,
     const struct probe_file *pf)
 {
-	struct passwd	*pw;
+	struct passwd	 pwd, *pw = NULL;
 	char		*owner = effective(l, s, "mail_owner");
+	char		 pwbuf[4096];
 	int		 r = -1;
 
-	if ((pw = getpwnam(owner)) != NULL)
+	if (getpwnam_r(owner, &pwd, pwbuf, sizeof(pwbuf), &pw) == 0 &&
+	    pw != NULL)
 		r = (pf->uid == pw->pw_uid && (pf->mode & 0200)) ||
 		    (pf->gid == pw->pw_gid && (pf->mode & 0020)) ||
 		    (pf->mode & 0002);

@@ -365,7 +365,7 @@ static void
 handshake(int fd, const struct timespec *deadline, struct probe_auth *a)
 {
 	struct buf	 mechs;
-	char		 in[8192], *line, *nl, *tab;
+	char		 in[8192] = "", *line, *nl, *tab;
 	size_t		 len = 0;
 	ssize_t		 n;
 	long long	 major;

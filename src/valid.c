@@ -266,10 +266,13 @@ arg_read_secret(const char *path, char *pass, size_t size)
 			why = errbuf;
 		}
 	}
-	if (why == NULL && !isstdin) {
-		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+	if (why == NULL && !isstdin && fd != -1) {
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 			why = "not a regular file (a FIFO or a device is "
 			    "refused); give a file, or - for standard input";
+			close(fd);
+			fd = -1;
+		}
 		else if ((st.st_mode & 044) != 0) {
 			q = vquote(path, strlen(path), 200);
 			fprintf(stderr, "pfsubmit: warning: %s: readable by "
@@ -295,7 +298,7 @@ arg_read_secret(const char *path, char *pass, size_t size)
 				break;
 			len += (size_t)n;
 		}
-		if (fd != STDIN_FILENO)
+		if (fd != STDIN_FILENO && fd != -1)
 			close(fd);
 		for (line = 0; line < len && pass[line] != '\n'; line++)
 			;

@@ -378,6 +378,7 @@ connect_to(struct vf *v, const char *host, int port)
 		(void)snprintf(v->why, sizeof(v->why), "%s", strerror(err));
 		return -1;
 	}
+	memset(&ss, 0, sizeof(ss));
 	len = sizeof(ss);
 	if (getsockname(v->fd, (struct sockaddr *)&ss, &len) == 0) {
 		if (ss.ss_family == AF_INET) {
@@ -749,7 +750,7 @@ queue_id(const char *text)
 		p++;
 	else
 		p = text;
-	for (n = 0; isalnum((unsigned char)p[n]) && n < 64; n++)
+	for (n = 0; n < 64 && isalnum((unsigned char)p[n]); n++)
 		;
 	return n > 0 ? xstrndup(p, n) : NULL;
 }
@@ -976,7 +977,6 @@ dialogue(struct vf *v)
 {
 	const struct vf_target *t = v->t;
 	char	*mechs = NULL;
-	int	 code;
 
 	if (connect_settled(v, t->host, t->port) == -1) {
 		item(v, "connect", VF_FAIL, "%s port %d: %s", t->host, t->port,
@@ -994,7 +994,7 @@ dialogue(struct vf *v)
 		item(v, "tls", VF_PASS, "TLS first: %s, %s",
 		    SSL_get_version(v->ssl), SSL_get_cipher(v->ssl));
 	}
-	if ((code = reply(v)) != 220) {
+	if (reply(v) != 220) {
 		item(v, "banner", VF_FAIL, "expected 220, got %s", said(v));
 		return;
 	}
