@@ -225,7 +225,13 @@ else
 	expect_set "set unset show" "$bin" param ""
 	expect_has "--listen --profile --dry-run --config-dir" \
 	    "$bin" enable --
+	expect_has "--sasl --cert --key --chain-file --no-verify" \
+	    "$bin" enable --
+	expect_set "dovecot cyrus none" "$bin" enable --sasl ""
 	expect_has "--host --port --user --password-file" "$bin" verify --
+	expect_has "--cafile --insecure --mech --send-to --tls-name" \
+	    "$bin" verify --
+	expect_set "plain login" "$bin" verify --mech ""
 	expect_has "--user --password-file --remove" "$bin" relayhost --
 	expect_has "--via-param" "$bin" set-restriction --
 	expect_has "-x" "$bin" param show -
