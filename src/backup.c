@@ -49,7 +49,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <vis.h>
 
 #include "pfsubmit.h"
 
@@ -104,28 +103,50 @@ set_cmp_newest(const void *a, const void *b)
 	return id_cmp(sb->id, sa->id);
 }
 
-/* bk_encode - a value for the info file, on one line; allocated */
+/*
+ * bk_encode - a value for the info file, on one line; allocated.  A
+ * control byte, DEL and the backslash become a backslash and three
+ * octal digits (as vis(3) writes them), so no argument can end its line
+ * and add a field; every other byte stays as it is.
+ */
 char *
 bk_encode(const char *s)
 {
-	char	*out;
+	struct buf	 b;
+	unsigned char	 c;
 
-	if (stravis(&out, s, VIS_CSTYLE | VIS_OCTAL | VIS_NL | VIS_TAB) ==
-	    -1)
-		return xstrdup("");
-	return out;
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			buf_printf(&b, "\\%03o", c);
+		else
+			buf_addc(&b, c);
+	}
+	return buf_take(&b);
 }
 
-/* bk_decode - bk_encode undone (bytes that do not decode kept); alloc. */
+/* bk_decode - bk_encode undone (what does not decode is kept); alloc. */
 char *
 bk_decode(const char *s)
 {
-	char	*out;
+	struct buf	 b;
+	int		 v;
 
-	out = xmalloc(strlen(s) + 1);
-	if (strunvis(out, s) == -1)
-		(void)strlcpy(out, s, strlen(s) + 1);
-	return out;
+	buf_init(&b);
+	buf_adds(&b, "");
+	while (*s != '\0') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7' &&
+		    (v = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0')) !=
+		    0) {
+			buf_addc(&b, v);
+			s += 4;
+		} else
+			buf_addc(&b, *s++);
+	}
+	return buf_take(&b);
 }
 
 /*
