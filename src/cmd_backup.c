@@ -394,6 +394,8 @@ known_errors(struct txn *t, const char *id, struct diag *d)
 	size_t		 i, n = 0;
 	int		 now;
 
+	/* The set's tables come back with it. */
+	txn_assume_tables(t);
 	diag_init(&ld);
 	lint_run(&t->c, &ld);
 	for (i = 0; i < ld.n; i++) {

@@ -585,6 +585,7 @@ int	 txn_commit(struct txn *);
 void	 txn_end(struct txn *);
 int	 txn_running(struct txn *);
 char	*txn_finding_key(const struct diag_msg *);
+void	 txn_assume_tables(struct txn *);
 void	 txn_parse_hint(struct diag *);
 void	 txn_note(struct txn *, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));

@@ -941,11 +941,11 @@ txn_finding_key(const struct diag_msg *m)
 }
 
 /*
- * assume_tables - the tables this edit writes, and their indexes, are
- * there for check: postmap builds them before postfix check runs.
+ * txn_assume_tables - the tables this edit writes, and their indexes,
+ * are there for check: postmap builds them before postfix check runs.
  */
-static void
-assume_tables(struct txn *t)
+void
+txn_assume_tables(struct txn *t)
 {
 	static const char *const sx[] = { "", ".db", ".lmdb", ".cdb" };
 	char	*p;
@@ -1002,7 +1002,7 @@ step_compare(struct commit *cm)
 		    strcmp(mp->value, t->restart_was[k]) != 0)))
 			cm->restart = restart_params[k];
 	}
-	assume_tables(t);
+	txn_assume_tables(t);
 	diag_init(&ld);
 	lint_run(&t->c, &ld);
 	for (i = 0; i < ld.n; i++) {
