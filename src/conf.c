@@ -30,7 +30,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <paths.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +37,12 @@
 #include <unistd.h>
 
 #include "pfsubmit.h"
+
+/*
+ * Where the scratch directory for postconf -d goes (not every system
+ * has <paths.h> and its _PATH_TMP).
+ */
+#define CONF_TMP	"/tmp/"
 
 /*
  * conf_config_directory - Postfix's default configuration directory, as
@@ -420,7 +425,7 @@ scratch_dir(void)
 {
 	char	*dir;
 
-	dir = xstrdup(_PATH_TMP "pfsubmit-postconf.XXXXXXXXXX");
+	dir = xstrdup(CONF_TMP "pfsubmit-postconf.XXXXXXXXXX");
 	if (mkdtemp(dir) == NULL) {
 		free(dir);
 		return NULL;
@@ -447,7 +452,7 @@ load_defaults(struct conf *c)
 	if ((dir = scratch_dir()) == NULL) {
 		diag_add(&c->d, DIAG_NOTE, NULL, 0, "cannot make a scratch "
 		    "directory under %s for postconf: %s; names that main.cf "
-		    "does not set are taken as undefined", _PATH_TMP,
+		    "does not set are taken as undefined", CONF_TMP,
 		    strerror(errno));
 		return;
 	}
