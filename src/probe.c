@@ -276,9 +276,12 @@ connect_to(const struct sockaddr *sa, socklen_t len, int family,
 	socklen_t	 el = sizeof(*err);
 	int		 fd;
 
-	if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1) {
+	/* O_NONBLOCK by fcntl: not every system has SOCK_NONBLOCK. */
+	if ((fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
 		*err = errno;
+		if (fd != -1)
+			(void)close(fd);
 		return -1;
 	}
 	if (connect(fd, sa, len) == 0)

@@ -75,11 +75,10 @@
 
 #include "pfsubmit.h"
 
-#if defined(__linux__) || defined(__APPLE__)
-#include <sys/xattr.h>
+/* Linux's calls; macOS's take other arguments and are not used yet. */
 #if defined(__linux__)
+#include <sys/xattr.h>
 #define SF_HAVE_XATTR
-#endif
 #endif
 
 #define SF_MAXREG	16

@@ -348,9 +348,13 @@ connect_to(struct vf *v, const char *host, int port)
 	}
 	arm(v);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		/* O_NONBLOCK by fcntl: not every system has SOCK_NONBLOCK. */
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol)) == -1) {
+		    SOCK_CLOEXEC, ai->ai_protocol)) == -1 ||
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
 			err = errno;
+			if (fd != -1)
+				close(fd);
 			continue;
 		}
 		v->fd = fd;
