@@ -7,7 +7,7 @@
 # make install		PREFIX, DESTDIR, BINDIR, MANDIR, COMPLETIONDIR and
 #			ANSIBLE_MODULEDIR are honoured
 # make COMPAT=all	the build macOS and the BSDs get: every compat/ file
-# make check-compat	the unit and CLI suites against that build
+# make check-compat	make check's suites (but the fuzzers) against that build
 # make cross		compiled and linked for macOS and musl
 #
 # GNU make only: gmake on the BSDs.

@@ -150,7 +150,9 @@ check-compat:
 	tar -cf - --exclude=./build --exclude=./.git --exclude='*.o' \
 	    --exclude='*.d' --exclude=./$(PROG) . | \
 	    (cd $(COMPAT_TREE) && tar -xf -)
-	$(MAKE) -C $(COMPAT_TREE) COMPAT=all WERROR=1 unit cli cli-more
+	$(MAKE) -C $(COMPAT_TREE) COMPAT=all WERROR=1 all unit unit-asan cli \
+	    cli-more edit txn differential generated corpus live ansible \
+	    install-test crash
 
 # The probe: a missing library named before anything compiles, and
 # COMPAT's choice of compat/ files.
