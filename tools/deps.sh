@@ -18,7 +18,7 @@ fi
 if [ "$what" = check ]; then
 	for p in libcmocka-dev python3 patch iproute2 mandoc clang \
 	    libclang-rt-14-dev dovecot-core swaks openssl libsasl2-modules \
-	    ansible-core strace; do
+	    ansible-core strace ssl-cert acl; do
 		pkg "$p"
 	done
 fi
