@@ -72,7 +72,20 @@ def params(n):
     return HEAD, "".join(out)
 
 
-SHAPES = {"chain": chain, "commented": commented, "params": params}
+def port(n):
+    """n live services on one port, one of them on all addresses: each
+    pair is a port finding for check (3,870 of them in 123 KB took 17 s
+    and 0.94 GB before)."""
+    out = [HEAD, "587       inet  n       -       n       -       -"
+           "       smtpd\n"]
+    for i in range(n - 1):
+        out.append("127.%d.%d.%d:587 inet n - n - - smtpd\n" % (
+            i // 65536 % 256, i // 256 % 256, i % 256))
+    return "".join(out), MAIN
+
+
+SHAPES = {"chain": chain, "commented": commented, "params": params,
+          "port": port}
 
 
 def write(d, master_text, main_text):

@@ -17,6 +17,8 @@ against the postconf command that reads the same thing:
              against postconf -M
   params     a main.cf of n parameters: param show -x against
              postconf -nx
+  port       n live services on one port, one on all addresses: check
+             (its rules of the files) against postconf -M
 BENCH_HOSTILE_SCALE (default 1) multiplies the sizes; 0 skips them.
 
 Usage: python3 bench/run.py [N ...]      (from the top directory)
@@ -71,6 +73,7 @@ HOSTILE = [
     ("chain", 5000, ["-j", "show", "all"], ["-Px"]),
     ("commented", 15000, ["-j", "show", "all"], ["-M"]),
     ("params", 50000, ["-j", "param", "show", "-x"], ["-nx"]),
+    ("port", 2000, ["--no-check", "-j", "check"], ["-M"]),
 ]
 HOSTILE_REPEAT = 3
 
