@@ -92,7 +92,7 @@ CORPUS = os.path.join(pc.ROOT, "fixtures", "corpus")
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
 PATCH = shutil.which("patch")
 
-# The small main.cf of /work/shared/docs/real-postfix.md (without the
+# The small main.cf of a private test instance (without the
 # logging lines): used for a project that has no main.cf of its own, and
 # with postfix check, where the corpus main.cf files name maps, users and
 # directories that this host does not have.

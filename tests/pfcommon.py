@@ -2,7 +2,7 @@
 
 Python 3 standard library only (CI runs Debian's python3).
 
-What is compared, and why this way (see /work/shared/docs/postfix-format.md):
+What is compared, and why this way (Postfix's reading of both files):
 
 * master.cf fields: pfsubmit's enabled services against `postconf -F`, entry
   by entry in file order.  postconf's `command` attribute is not the command

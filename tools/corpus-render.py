@@ -8,8 +8,8 @@ has one) as that project's installer leaves them on a host: copied as
 they are, or, for templates, with their placeholders replaced the way
 the installer replaces them, by plausible values (example.org names,
 documentation addresses).  The upstream files are read with `git show
-COMMIT:PATH` from local clones under DIR (default /work/.mirror), named
-OWNER+NAME/repo; nothing is downloaded here.  Where an installer edits
+COMMIT:PATH` from local clones under the directory given with
+--mirrors, named OWNER+NAME/repo; nothing is downloaded here.  Where an installer edits
 with postconf(1), the installed postconf does the same edit on a scratch
 copy (postconf -c DIR), so that the result is what it writes.  Where an
 installer edits with a script of its own, that script is run from the
@@ -37,7 +37,7 @@ POSTCONF = shutil.which("postconf") or "/usr/sbin/postconf"
 ENV = dict(os.environ, LC_ALL="C", LANG="C")
 ENV.pop("MAIL_CONFIG", None)
 
-MIRRORS = "/work/.mirror"
+MIRRORS = None
 
 # Debian 12's installed files (Postfix 3.7.11), already fixtures of this
 # tree: the base that iRedMail and Mail-in-a-Box edit on Debian/Ubuntu.
@@ -1009,7 +1009,8 @@ def read_sources():
 def main():
     global MIRRORS
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mirrors", default=MIRRORS)
+    ap.add_argument("--mirrors", required=True,
+                    help="the directory of the local clones")
     ap.add_argument("--only", nargs="*")
     a = ap.parse_args()
     MIRRORS = a.mirrors
