@@ -466,7 +466,7 @@ class Backups(Base):
         write(c.path("pfsubmit-backups/%s/master.cf" % sid),
               ct.DEBIAN_MASTER)
         write(c.path("pfsubmit-backups/%s/info" % sid),
-              b"version: 2\nrollback: no\ncommand: a\\nrollback: "
+              b"version: 2\nrollback: no\ncommand: a\\012rollback: "
               b"yes\nrollback: yes\n", 0o600)
         b = self.pf_ok(c, "-j", "backups").json()["backups"]
         mine = [x for x in b if x["id"] == sid][0]
