@@ -13,15 +13,24 @@ cp "$top/fixtures/master/debian-3.7.cf" "$d/master.cf"
 cp "$top/fixtures/main/debian.cf" "$d/main.cf"
 cd "$d" || exit 1
 
+# run COMMAND... - the command as one would type it, its output and
+# exit status
 run() {
-	printf '$ %s\n' "$*"
+	printf '$'
+	for a in "$@"; do
+		case $a in
+		*[\ \$\{]*)	printf " '%s'" "$a" ;;
+		*)		printf ' %s' "$a" ;;
+		esac
+	done
+	printf '\n'
 	"$@" 2>&1
 	printf '(exit %d)\n\n' $?
 }
 
 run pfsubmit -c "$d" show
-run pfsubmit -c "$d" -n enable
 run pfsubmit -c "$d" enable
+run pfsubmit -c "$d" -n --force enable
 run pfsubmit -c "$d" --force enable
 run pfsubmit -c "$d" check
 run pfsubmit -c "$d" --detailed-exitcode enable
