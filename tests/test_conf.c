@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -150,7 +151,7 @@ defaults_come_from_a_scratch_directory_removed_after(void **state)
 	struct conf	 c;
 	char		*dir;
 	size_t		 before;
-	int		 major, minor;
+	int		 major, minor, tries;
 
 	before = count_scratch();
 	dir = open_dir(&c, "compatibility_level = 3.6\n");
@@ -163,7 +164,13 @@ defaults_come_from_a_scratch_directory_removed_after(void **state)
 	assert_int_equal(conf_default(&c, "daemon_directory")[0], '/');
 	/* config_directory is the directory read, not the scratch one. */
 	assert_string_equal(conf_default(&c, "config_directory"), dir);
-	assert_int_equal(count_scratch(), before);
+	/*
+	 * Another pfsubmit (a test run beside this one) may have one for
+	 * a moment: what stays is what counts.
+	 */
+	for (tries = 0; count_scratch() > before && tries < 50; tries++)
+		(void)poll(NULL, 0, 100);
+	assert_true(count_scratch() <= before);
 	close_dir(&c, dir);
 }
 
