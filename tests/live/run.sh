@@ -360,7 +360,7 @@ sed -i -e 's/^myhostname = .*/myhostname = provider.example/' \
     -e 's/^mydestination = .*/mydestination = provider.example/' \
     -e 's/^mynetworks = .*/mynetworks = 192.0.2.1\/32/' "$P/etc/main.cf"
 PF="$PFSUBMIT -q -c $P/etc --no-check --no-reload"
-$PF disable smtp/inet &&
+$PF --force disable smtp/inet &&
     printf '2587      inet  n       -       n       -       -       smtpd\n' \
     >> "$P/etc/master.cf" &&
     $PF set 2587 syslog_name=postfix/provider &&
