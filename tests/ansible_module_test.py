@@ -93,12 +93,21 @@ def snapshot(d):
 
 
 def scratch(tmp, name):
+    """Debian's master.cf and the small main.cf, with a SASL back end of
+    the directory's own (Cyrus's sasl/smtpd.conf, where Debian's smtpd
+    reads it), so that pfsubmit's check does not depend on this host's
+    Dovecot."""
     d = os.path.join(tmp, name)
     os.mkdir(d)
     shutil.copy(os.path.join(TOP, "fixtures", "master", "debian-3.7.cf"),
                 os.path.join(d, "master.cf"))
-    shutil.copy(os.path.join(TOP, "fixtures", "main", "small.cf"),
-                os.path.join(d, "main.cf"))
+    with open(os.path.join(TOP, "fixtures", "main", "small.cf")) as f:
+        main = [l for l in f if not l.startswith("smtpd_sasl_")]
+    with open(os.path.join(d, "main.cf"), "w") as f:
+        f.write("".join(main) + "smtpd_sasl_type = cyrus\n")
+    os.mkdir(os.path.join(d, "sasl"))
+    shutil.copy(os.path.join(TOP, "fixtures", "check", "sasl", "smtpd.conf"),
+                os.path.join(d, "sasl"))
     return d
 
 
@@ -237,7 +246,7 @@ def test_diff(tmp):
     orig = os.path.join(tmp, "diff.orig")
     shutil.copytree(d, orig)
     args = {"config_dir": d, "reload": False, "submission": "enabled",
-            "params": {"smtpd_sasl_type": "dovecot",
+            "params": {"smtpd_sasl_security_options": "noanonymous",
                        "mua_sender_restrictions":
                        "reject_non_fqdn_sender, permit_sasl_authenticated,"
                        " reject",

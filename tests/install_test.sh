@@ -216,7 +216,7 @@ else
 	    's/^[[:space:]]\{1,\}\([a-z][a-z-]*\).*/\1/p' | sort -u)
 	# Commands, by the installed binary's name as bash passes it.
 	expect_set "$cmds" "$bin" ""
-	expect_set "set set-restriction show" "$bin" s
+	expect_set "sender-domains set set-restriction show" "$bin" s
 	expect_set "modern classic" "$bin" enable --profile ""
 	expect_set "classic" "$bin" enable --profile=c
 	expect_set "submission submissions" "$bin" enable ""

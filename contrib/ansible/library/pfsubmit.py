@@ -788,7 +788,8 @@ def absolute(d):
 
 def copy_config(src):
     """A private copy (mode 0700) of the regular files at the top of the
-    configuration directory, for check mode.  main.cf and master.cf must
+    configuration directory and of its sasl/ directory, for check mode
+    (pfsubmit's check reads both).  main.cf and master.cf must
     be copied; another file that cannot be read is left out.  In those
     two, the directory's name becomes the copy's, so that what pfsubmit
     writes with its own directory in it (relayhost's table) compares
@@ -805,6 +806,10 @@ def copy_config(src):
             except (IOError, OSError):
                 if name in ('main.cf', 'master.cf'):
                     raise
+        # Cyrus SASL's smtpd.conf, which pfsubmit's check looks for there
+        sasl = os.path.join(src, 'sasl')
+        if os.path.isdir(sasl) and not os.path.islink(sasl):
+            shutil.copytree(sasl, os.path.join(tmp, 'sasl'), symlinks=True)
         if len(real) > 1:
             for name in ('main.cf', 'master.cf'):
                 path = os.path.join(tmp, name)
